@@ -1,0 +1,7 @@
+"""`python -m lint` is the `gie-lint` command."""
+
+import sys
+
+from lint.cli import main
+
+sys.exit(main())

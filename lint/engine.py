@@ -1,0 +1,164 @@
+"""The engine: sources → resources → schemas → (configs) → rules → findings, once per scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lint import epc, versions
+from lint.findings import Finding, Severity
+from lint.registry import Hit, Rule, all_rules
+from lint.resources import Resource, extract
+from lint.schemas import SchemaStore
+from lint.source import SourceFile, discover, read
+from lint.yamldoc import Mark
+
+_WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Pod", "LeaderWorkerSet"}
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """What to lint together: files applied together, with their variables and namespace."""
+
+    name: str
+    paths: tuple[str, ...]
+    variables: Mapping[str, str] = field(default_factory=dict)
+    namespace: str = "default"
+    gie_version: str | None = None
+    gie_version_from: str = "--gie-version"
+    kubernetes_version: str | None = None
+
+
+@dataclass
+class Context:
+    """What rules may read: the release in force, the schema store and the scenario's objects."""
+
+    release: versions.Release
+    store: SchemaStore
+    resources: list[Resource]
+    configs: list[epc.EmbeddedConfig]
+
+
+@dataclass
+class ScenarioResult:
+    spec: ScenarioSpec
+    files: list[SourceFile]
+    resources: list[Resource]
+    configs: list[epc.EmbeddedConfig]
+    release: versions.Choice
+    kubernetes_version: str
+    findings: list[Finding]
+
+
+@dataclass
+class RunResult:
+    scenarios: list[ScenarioResult]
+    findings: list[Finding]
+
+    @property
+    def files(self) -> int:
+        return len({source.name for s in self.scenarios for source in s.files})
+
+    @property
+    def resources(self) -> int:
+        return len({(r.file, r.document.index, r.prefix) for s in self.scenarios for r in s.resources})
+
+    def counts(self) -> dict[str, int]:
+        counts = {str(severity): 0 for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+        for finding in self.findings:
+            counts[str(finding.severity)] += 1
+        return counts
+
+
+def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
+        severities: Mapping[str, Severity] | None = None, stdin: bytes | None = None) -> RunResult:
+    """Lint every scenario; the same finding reached through two scenarios is reported once."""
+    chosen_rules = tuple(rules) if rules is not None else all_rules()
+    stores: dict[tuple[str, str | None], SchemaStore] = {}
+    results = []
+    for spec in specs:
+        files = [read(name, spec.variables, stdin) for name in discover(spec.paths)]
+        resources = [res for source in files for res in extract(source, spec.namespace)]
+        choice = versions.choose(spec.gie_version, spec.gie_version_from, _images(resources))
+        key = (choice.release.tag, spec.kubernetes_version)
+        if key not in stores:
+            stores[key] = SchemaStore(choice.release.tag, spec.kubernetes_version)
+        store = stores[key]
+        for resource in resources:
+            _attach_schema(resource, store)
+        configs = list(epc.find(resources))
+        context = Context(choice.release, store, resources, configs)
+        findings = list(_run_rules(chosen_rules, files, context, severities or {}))
+        results.append(ScenarioResult(spec, files, resources, configs, choice, store.kubernetes_version,
+                                      sorted(set(findings), key=Finding.sort_key)))
+    merged = sorted({f for result in results for f in result.findings}, key=Finding.sort_key)
+    return RunResult(results, merged)
+
+
+def _images(resources: list[Resource]) -> list[tuple[str, str]]:
+    found = []
+    for resource in resources:
+        if resource.kind not in _WORKLOAD_KINDS:
+            continue
+        base = ("spec",) if resource.kind == "Pod" else ("spec", "template", "spec")
+        for index, container in enumerate(resource.get(*base, "containers") or []):
+            image = container.get("image") if isinstance(container, dict) else None
+            if isinstance(image, str):
+                mark = resource.locate((*base, "containers", index, "image"))
+                found.append((image, f"{resource.file}:{mark.line}"))
+    return found
+
+
+def _attach_schema(resource: Resource, store: SchemaStore) -> None:
+    schema = store.lookup(resource.api_version, resource.kind)
+    if schema is None:
+        return
+    outcome = schema.validate(resource.data)
+    resource.schema_source = schema.source
+    resource.violations = list(outcome.violations)
+    resource.unevaluated_rules = list(outcome.unevaluated)
+
+
+def _run_rules(rules: Iterable[Rule], files: list[SourceFile], context: Context,
+               severities: Mapping[str, Severity]) -> Iterable[Finding]:
+    for rule in rules:
+        severity_default = severities.get(rule.id, rule.severity)
+        if rule.scope == "source":
+            for source in files:
+                for issue in source.issues:
+                    if issue.rule_name == rule.name:
+                        yield _finding(rule, severity_default, None, issue.message, source.name, issue.at, None)
+                for document in source.documents:
+                    yield from _document_findings(rule, severity_default, source, document)
+            continue
+        if rule.check is None:
+            continue
+        if rule.scope == "resource":
+            for resource in context.resources:
+                for hit in rule.check(resource, context):
+                    mark = resource.locate(hit.path)
+                    yield _finding(rule, severity_default, hit.severity, hit.message, resource.file, mark, resource.ref)
+        elif rule.scope == "config":
+            for config in context.configs:
+                for hit in rule.check(config, context):
+                    mark = config.error_mark() if hit.path == ("<error>",) else config.locate(hit.path)
+                    yield _finding(rule, severity_default, hit.severity, hit.message, config.host.file, mark, config.ref)
+        elif rule.scope == "scenario":
+            for hit in rule.check(context):
+                target: Resource = hit.target
+                mark = target.locate(hit.path)
+                yield _finding(rule, severity_default, hit.severity, hit.message, target.file, mark, target.ref)
+
+
+def _document_findings(rule: Rule, severity: Severity, source: SourceFile, document: Any) -> Iterable[Finding]:
+    """Source rules that look at parsed documents (syntax errors, duplicate keys, non-objects)."""
+    from lint.rules import source_rules  # the rule module owns the wording
+
+    for message, mark in source_rules.document_issues(rule.name, document):
+        yield _finding(rule, severity, None, message, source.name, source.original_mark(mark), None)
+
+
+def _finding(rule: Rule, default: Severity, override: Severity | None, message: str, file: str, mark: Mark,
+             resource: str | None) -> Finding:
+    return Finding(rule.id, rule.name, override or default, message, file, mark.line, mark.column, resource)

@@ -1,0 +1,49 @@
+"""JSON: a stable, documented document for tools (see docs/json-format.md). `format_version` bumps on breaking change."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lint import __version__
+from lint.engine import RunResult
+
+FORMAT_VERSION = 1
+
+
+def as_data(result: RunResult) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "gie-lint", "version": __version__},
+        "scenarios": [
+            {
+                "name": s.spec.name,
+                "gie_version": s.release.release.tag,
+                "gie_version_reason": s.release.reason,
+                "kubernetes_version": s.kubernetes_version,
+                "namespace": s.spec.namespace,
+                "files": [f.name for f in s.files],
+                "resources": len(s.resources),
+                "findings": len(s.findings),
+            }
+            for s in result.scenarios
+        ],
+        "findings": [
+            {
+                "rule_id": f.rule_id,
+                "rule_name": f.rule_name,
+                "severity": str(f.severity),
+                "message": f.message,
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "resource": f.resource,
+            }
+            for f in result.findings
+        ],
+        "summary": {"files": result.files, "resources": result.resources, **result.counts()},
+    }
+
+
+def render(result: RunResult) -> str:
+    return json.dumps(as_data(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

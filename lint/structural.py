@@ -1,0 +1,425 @@
+"""What JSON Schema cannot express: defaults, CEL rules and list types, checked by walking the schema.
+
+The API server validates a custom resource in this order: apply structural ``default``s, check the
+OpenAPI schema, check ``x-kubernetes-list-type`` set/map uniqueness, then evaluate the
+``x-kubernetes-validations`` CEL rules with ``self`` bound to each node. JSON Schema engines ignore
+those keywords, so this module does the rest. It first precomputes, once per schema, a compact tree
+holding only the branches that carry such keywords, so walking a large document visits little.
+
+A CEL rule that cannot be evaluated here (unsupported function, missing key, type error, budget) is
+neither a pass nor a failure: it is reported as *unevaluated* with the reason, so the linter never
+claims a check it did not make. Transition rules (``oldSelf``) need the stored object and are skipped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+import types
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping
+
+from lint.violation import JsonPath, Violation
+
+
+def _import_cel() -> Any:
+    """Import `cel` without its interactive CLI (prompt_toolkit, rich: ~0.3 s of every lint run).
+
+    The package's __init__ does `from . import cli, stdlib`; a placeholder for `cel.cli` during the
+    import skips it and is removed afterwards, so `import cel.cli` still works for anyone who needs it.
+    """
+    if "cel" in sys.modules:
+        return sys.modules["cel"]
+    placeholder = types.ModuleType("cel.cli")
+    sys.modules["cel.cli"] = placeholder
+    try:
+        import cel as module
+    finally:
+        if sys.modules.get("cel.cli") is placeholder:
+            del sys.modules["cel.cli"]
+    if getattr(module, "cli", None) is placeholder:
+        delattr(module, "cli")
+    return module
+
+
+cel = _import_cel()
+stdlib = cel.stdlib
+
+MAX_DEPTH = 64  # deeper schemas/documents are not walked (both are tiny in practice)
+MAX_NODES = 200_000  # document nodes visited per check
+MAX_EVALUATIONS = 5_000  # CEL evaluations per check (the API server has a cost budget too)
+MAX_LIST_FOR_CEL = 1_000  # quadratic rules (self.all(x, self.exists_one(...))) on huge lists: skip
+
+# The CEL libraries of the Kubernetes API server that the `cel` package lacks natively
+# (https://kubernetes.io/docs/reference/using-api/cel/). Registered only when a rule calls them, so
+# native functions of the same name (string `contains`, ...) are never shadowed.
+def _index_of(target: Any, item: Any, *rest: Any) -> int:
+    if isinstance(target, list):
+        return target.index(item) if item in target else -1
+    return stdlib.index_of(target, item, *rest)
+
+
+def _last_index_of(target: Any, item: Any, *rest: Any) -> int:
+    if isinstance(target, list):
+        return len(target) - 1 - target[::-1].index(item) if item in target else -1
+    return stdlib.last_index_of(target, item, *rest)
+
+
+def _find_all(text: str, regex: str, limit: int = -1) -> list[str]:
+    found = [m.group(0) for m in re.finditer(regex, text)]
+    return found if limit < 0 else found[:limit]
+
+
+K8S_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "charAt": stdlib.char_at, "indexOf": _index_of, "lastIndexOf": _last_index_of,
+    "lowerAscii": stdlib.lower_ascii, "upperAscii": stdlib.upper_ascii, "replace": stdlib.replace,
+    "split": stdlib.split, "substring": stdlib.substring, "trim": stdlib.trim, "join": stdlib.join,
+    "isSorted": lambda xs: all(a <= b for a, b in zip(xs, xs[1:])), "sum": stdlib.sum_,
+    "min": stdlib.min_, "max": stdlib.max_,
+    "find": lambda text, regex: (m.group(0) if (m := re.search(regex, text)) else ""),
+    "findAll": _find_all,
+}
+
+# Kubernetes exposes object properties to CEL under escaped names (`namespace` -> `__namespace__`).
+_CEL_RESERVED = frozenset(
+    "true false null in as break const continue else for function if import let loop package "
+    "namespace return var void while".split()
+)
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def cel_property_name(name: str) -> str | None:
+    """The name under which CEL sees an object property, or None when CEL cannot access it."""
+    if name in _CEL_RESERVED:
+        return f"__{name}__"
+    escaped = (name.replace("__", "__underscores__").replace(".", "__dot__")
+               .replace("-", "__dash__").replace("/", "__slash__"))
+    return escaped if _IDENT.match(escaped) else None
+
+
+@dataclass(frozen=True)
+class CelRule:
+    """One x-kubernetes-validations entry, compiled once."""
+
+    rule: str
+    message: str | None
+    field_path: JsonPath
+    program: Any  # cel.Program, or None when it did not compile
+    compile_error: str | None
+    transition: bool
+    extensions: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def _compile(rule: str) -> tuple[Any, str | None, bool, tuple[str, ...]]:
+    """Compile a rule once per process (the same rules repeat across releases)."""
+    try:
+        program = cel.compile(rule)
+    except Exception as exc:  # the cel module raises ValueError, but be safe: a rule must not crash us
+        return None, f"cannot compile: {_first_line(exc)}", False, ()
+    names = set(program.functions())
+    return program, None, "oldSelf" in program.variables(), tuple(sorted(names & K8S_FUNCTIONS.keys()))
+
+
+_FIELD_PATH_TOKEN = re.compile(r"\.([A-Za-z_$][\w$-]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]")
+
+
+def parse_field_path(text: str) -> JsonPath:
+    """Parse a rule's ``fieldPath`` (``.spec.foo``, ``.labels['a.b']``) relative to its node."""
+    parts: list[str | int] = []
+    pos = 0
+    while pos < len(text):
+        match = _FIELD_PATH_TOKEN.match(text, pos)
+        if not match:
+            return tuple(parts)  # unparseable tail: report at the deepest part understood
+        name, key, index = match.groups()
+        parts.append(int(index) if index is not None else (name if name is not None else key))
+        pos = match.end()
+    return tuple(parts)
+
+
+def make_rule(entry: Mapping[str, Any]) -> CelRule:
+    text = str(entry.get("rule", ""))
+    program, error, transition, extensions = _compile(text)
+    return CelRule(text, entry.get("message"), parse_field_path(str(entry.get("fieldPath", ""))),
+                   program, error, transition, extensions)
+
+
+@dataclass
+class _Node:
+    """A schema node that carries, or has descendants that carry, structural keywords."""
+
+    schema: dict[str, Any]
+    rules: list[CelRule] = field(default_factory=list)
+    list_type: str | None = None
+    map_keys: tuple[str, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    nullable: set[str] = field(default_factory=set)
+    props: dict[str, _Node] = field(default_factory=dict)
+    items: _Node | None = None
+    values: _Node | None = None
+    escape: bool = False  # some property below needs CEL name escaping
+
+
+@dataclass
+class StructuralResult:
+    violations: list[Violation] = field(default_factory=list)
+    unevaluated: list[tuple[JsonPath, str, str]] = field(default_factory=list)
+    skipped_transition_rules: int = 0
+
+
+class _Builder:
+    """Builds the compact tree, resolving ``$ref`` (local, or into the given external documents)."""
+
+    def __init__(self, root: dict[str, Any], documents: Mapping[str, dict[str, Any]]) -> None:
+        self.root, self.documents = root, documents
+        self.memo: dict[int, _Node | None] = {}
+        self.active: set[int] = set()
+        self.rules: list[CelRule] = []
+
+    def resolve(self, schema: Any, doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        for _ in range(32):
+            if not isinstance(schema, dict) or "$ref" not in schema:
+                break
+            base, _, pointer = str(schema["$ref"]).partition("#")
+            if base:
+                doc = next((d for uri, d in self.documents.items() if uri.endswith(base)), None) or {}
+            target: Any = doc
+            for part in filter(None, pointer.split("/")):
+                part = part.replace("~1", "/").replace("~0", "~")
+                target = target.get(part) if isinstance(target, dict) else None
+            siblings = {k: v for k, v in schema.items() if k != "$ref"}
+            schema = {**target, **siblings} if isinstance(target, dict) else siblings
+        return (schema if isinstance(schema, dict) else {}), doc
+
+    def build(self, schema: Any, doc: dict[str, Any], depth: int = 0) -> _Node | None:
+        schema, doc = self.resolve(schema, doc)
+        key = id(schema)
+        if key in self.memo:
+            return self.memo[key]
+        if depth > MAX_DEPTH or key in self.active:
+            return None
+        self.active.add(key)
+        node = _Node(schema)
+        for name, sub in (schema.get("properties") or {}).items():
+            sub_resolved, _ = self.resolve(sub, doc)
+            if "default" in sub_resolved:
+                node.defaults[name] = sub_resolved["default"]
+            types = sub_resolved.get("type")
+            if isinstance(types, list) and "null" in types:
+                node.nullable.add(name)
+            node.escape |= cel_property_name(name) != name
+            child = self.build(sub, doc, depth + 1)
+            if child is not None:
+                node.props[name] = child
+                node.escape |= child.escape
+        for attr, sub in (("items", schema.get("items")), ("values", schema.get("additionalProperties"))):
+            if isinstance(sub, dict):
+                child = self.build(sub, doc, depth + 1)
+                setattr(node, attr, child)
+                node.escape |= bool(child and child.escape)
+        node.rules = [make_rule(e) for e in schema.get("x-kubernetes-validations") or [] if isinstance(e, dict)]
+        self.rules.extend(node.rules)
+        if schema.get("x-kubernetes-list-type") in ("set", "map"):
+            node.list_type = schema["x-kubernetes-list-type"]
+            node.map_keys = tuple(schema.get("x-kubernetes-list-map-keys") or ())
+        self.active.discard(key)
+        keep = node.rules or node.list_type or node.defaults or node.props or node.items or node.values
+        self.memo[key] = node if keep else None
+        return self.memo[key]
+
+
+def to_cel(value: Any, schema: dict[str, Any]) -> Any:
+    """The value as CEL sees it: object properties under their escaped names, map keys unchanged."""
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            out = {}
+            for key, sub in value.items():
+                name = cel_property_name(key)
+                if name is not None:
+                    out[name] = to_cel(sub, props.get(key) or {})
+            return out
+        extra = schema.get("additionalProperties")
+        return {k: to_cel(v, extra if isinstance(extra, dict) else {}) for k, v in value.items()}
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [to_cel(v, items if isinstance(items, dict) else {}) for v in value]
+    return value
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else exc.__class__.__name__)[:200]
+
+
+def _reason(exc: Exception) -> str:
+    """A short, stable reason for a rule that raised, so reports can group them."""
+    text = _first_line(exc)
+    if isinstance(exc, KeyError):
+        return f"no such key: {text.strip(chr(39))}"
+    if match := re.search(r"Undefined variable or function: '([^']+)'", text):
+        return f"unsupported function or variable: {match.group(1)}"
+    if isinstance(exc, TypeError):
+        return f"type error: {text.split('. ')[0]}"
+    return f"evaluation error: {text}"
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)[:80]
+
+
+class StructuralChecker:
+    """Defaults, CEL rules and list-type checks of one schema; build once, check many documents.
+
+    ``documents`` maps the URIs of external schema documents (``$ref`` targets such as Kubernetes'
+    ``_definitions.json``) to their contents.
+    """
+
+    def __init__(self, schema: dict[str, Any], documents: Mapping[str, dict[str, Any]] | None = None) -> None:
+        builder = _Builder(schema, documents or {})
+        self._root = builder.build(schema, schema)
+        self.rules: tuple[CelRule, ...] = tuple(builder.rules)
+
+    @property
+    def has_checks(self) -> bool:
+        return self._root is not None
+
+    def apply_defaults(self, doc: Any) -> Any:
+        """A copy of ``doc`` with structural defaults applied, as the API server does before validation."""
+        if self._root is None:
+            return doc
+        doc = copy.deepcopy(doc)
+        self._default(doc, self._root, 0)
+        return doc
+
+    def _default(self, value: Any, node: _Node, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(value, dict):
+            for name, default in node.defaults.items():
+                if name not in value or (value[name] is None and name not in node.nullable):
+                    value[name] = copy.deepcopy(default)
+            for key, sub in value.items():
+                child = _child(node, key)
+                if child is not None:
+                    self._default(sub, child, depth + 1)
+        elif isinstance(value, list) and node.items is not None:
+            for sub in value:
+                self._default(sub, node.items, depth + 1)
+
+    def check(self, doc: Any, *, defaulted: bool = False, skip_cel_under: Iterable[JsonPath] = ()) -> StructuralResult:
+        """Check one document. ``defaulted``: ``doc`` already went through :meth:`apply_defaults`.
+
+        ``skip_cel_under``: paths with JSON Schema type errors. Like the API server, CEL rules are not
+        evaluated on a value whose content has the wrong types (they would fail for the wrong reason).
+        """
+        result = StructuralResult()
+        if self._root is None:
+            return result
+        walk = _Walk(result, tuple(skip_cel_under))
+        walk.visit(doc if defaulted else self.apply_defaults(doc), self._root, ())
+        if walk.nodes > MAX_NODES:
+            result.unevaluated.append(((), "*", f"document too large: stopped after {MAX_NODES} nodes"))
+        result.violations.sort(key=lambda v: (_path_key(v.path), v.keyword, v.message))
+        result.unevaluated.sort(key=lambda u: (_path_key(u[0]), u[1], u[2]))
+        return result
+
+
+def _child(node: _Node, key: str) -> _Node | None:
+    """The tree node for a property: a declared property, else the map-value schema."""
+    if key in node.props:
+        return node.props[key]
+    return None if key in (node.schema.get("properties") or {}) else node.values
+
+
+def _path_key(path: JsonPath) -> tuple[tuple[int, int, str], ...]:
+    """Sort key for paths that mix list indices and keys."""
+    return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path)
+
+
+class _Walk:
+    """One walk over a (defaulted) document alongside the compact tree."""
+
+    def __init__(self, result: StructuralResult, type_error_paths: tuple[JsonPath, ...]) -> None:
+        self.result, self.type_error_paths = result, type_error_paths
+        self.nodes = self.evaluations = 0
+
+    def visit(self, value: Any, node: _Node, path: JsonPath) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or len(path) > MAX_DEPTH or value is None:
+            return  # null values are unset values for the API server: no rules run on them
+        if node.list_type and isinstance(value, list):
+            self.list_type(value, node, path)
+        if node.rules:
+            self.rules(value, node, path)
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                child = _child(node, key)
+                if child is not None:
+                    self.visit(sub, child, (*path, key))
+        elif isinstance(value, list) and node.items is not None:
+            for index, sub in enumerate(value):
+                self.visit(sub, node.items, (*path, index))
+
+    def list_type(self, items: list[Any], node: _Node, path: JsonPath) -> None:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if node.list_type == "map":
+                if not isinstance(item, dict) or not all(k in item for k in node.map_keys):
+                    continue  # wrong shape or missing key: JSON Schema reports it
+                identity = ", ".join(f"{k}={_show(item[k])}" for k in node.map_keys)
+            else:
+                identity = _show(item)
+            first = seen.setdefault(json.dumps(identity), index)
+            if first == index:
+                continue
+            if node.list_type == "map":
+                keys = ", ".join(f"`{k}`" for k in node.map_keys)
+                message = (f"duplicate entry {identity} (same as item {first}): entries of this list must "
+                           f"have unique {keys}; merge or remove one")
+            else:
+                message = f"duplicate value {identity} (same as item {first}): list values must be unique; remove it"
+            self.result.violations.append(Violation((*path, index), "x-kubernetes-list-type", message, identity))
+
+    def rules(self, value: Any, node: _Node, path: JsonPath) -> None:
+        blocked = any(p[: len(path)] == path for p in self.type_error_paths)
+        cel_value: Any = None
+        for rule in node.rules:
+            if rule.transition:
+                self.result.skipped_transition_rules += 1
+                continue
+            reason = rule.compile_error
+            if reason is None and blocked:
+                reason = "not evaluated: this value has type errors"
+            elif reason is None and isinstance(value, list) and len(value) > MAX_LIST_FOR_CEL:
+                reason = f"not evaluated: list of {len(value)} items is too large"
+            elif reason is None and self.evaluations >= MAX_EVALUATIONS:
+                reason = f"not evaluated: budget of {MAX_EVALUATIONS} evaluations spent"
+            if reason is None:
+                if cel_value is None:
+                    cel_value = to_cel(value, node.schema) if node.escape else value
+                reason = self.evaluate(rule, cel_value, path)
+            if reason is not None:
+                self.result.unevaluated.append((path, rule.rule, reason))
+
+    def evaluate(self, rule: CelRule, value: Any, path: JsonPath) -> str | None:
+        """Run one rule; returns a reason when it could not be evaluated."""
+        self.evaluations += 1
+        context = cel.Context(variables={"self": value},
+                              functions={name: K8S_FUNCTIONS[name] for name in rule.extensions})
+        try:
+            outcome = rule.program.execute(context)
+        except Exception as exc:  # any failure inside CEL means "not evaluated", never a crash
+            return _reason(exc)
+        if outcome is True:
+            return None
+        if outcome is not False:
+            return f"rule returned {type(outcome).__name__}, not a boolean"
+        message = rule.message or f"failed rule: {rule.rule}"
+        self.result.violations.append(Violation((*path, *rule.field_path), "x-kubernetes-validations",
+                                                message, rule.rule))
+        return None
