@@ -26,6 +26,7 @@ import yaml
 
 GIE_DIR = "gateway-api-inference-extension"
 GATEWAY_DIR = "gateway-api"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster, same data
 INT_OR_STRING_ANYOF = [{"type": "integer"}, {"type": "string"}]
 
 # What a manifest may put under metadata, mirroring ObjectMeta of the Kubernetes strict schemas
@@ -141,7 +142,7 @@ def load_crds(folder: Path) -> list[dict[str, Any]]:
     crds: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+            docs = [d for d in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_LOADER) if d]
         except yaml.YAMLError as exc:
             raise CrdConversionError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
         for doc in docs:

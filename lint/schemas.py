@@ -9,6 +9,8 @@ shared ``_definitions.json`` is registered once and each kind's validator is com
 
 from __future__ import annotations
 
+import base64
+import datetime
 import difflib
 import importlib.util
 import json
@@ -207,6 +209,26 @@ class ValidationOutcome:
     skipped_transition_rules: int = 0
 
 
+def json_compatible(value: Any) -> Any:
+    """The document as the API server receives it: kubectl turns YAML into JSON first, so YAML
+    timestamps become strings and non-string keys (`8080:`, `on:`) become strings."""
+    if isinstance(value, dict):
+        return {_json_key(k): json_compatible(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_compatible(v) for v in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return str(value)
+
+
+def _json_key(key: Any) -> str:
+    return key if isinstance(key, str) else json.dumps(key) if isinstance(key, (bool, type(None))) else str(key)
+
+
 _IMPLIED_BY_TYPE = frozenset({"enum", "const", "pattern", "format", "minLength", "maxLength", "minimum", "maximum"})
 
 
@@ -260,7 +282,8 @@ class CompiledSchema:
     def validate(self, doc: Any) -> ValidationOutcome:
         """Every problem of ``doc`` (JSON Schema errors, list types, CEL), deduplicated and sorted."""
         checker = self.structural
-        defaulted = checker.apply_defaults(doc) if checker else doc  # the API server defaults first
+        doc = json_compatible(doc)  # a fresh copy, so defaults may go in place
+        defaulted = checker.apply_defaults(doc, in_place=True) if checker else doc  # the API server defaults first
         errors = list(self._validator.iter_errors(defaulted))
         found: set[Violation] = set()
         type_paths = [tuple(e.instance_path) for e in errors if e.kind.name == "type"]

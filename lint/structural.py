@@ -288,11 +288,13 @@ class StructuralChecker:
     def has_checks(self) -> bool:
         return self._root is not None
 
-    def apply_defaults(self, doc: Any) -> Any:
-        """A copy of ``doc`` with structural defaults applied, as the API server does before validation."""
+    def apply_defaults(self, doc: Any, *, in_place: bool = False) -> Any:
+        """``doc`` with structural defaults applied (a copy unless ``in_place``), as the API server does
+        before validation."""
         if self._root is None:
             return doc
-        doc = copy.deepcopy(doc)
+        if not in_place:
+            doc = copy.deepcopy(doc)
         self._default(doc, self._root, 0)
         return doc
 
