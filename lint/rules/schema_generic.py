@@ -36,7 +36,7 @@ SCHEMA_VIOLATION = Rule(
     summary="Every object validates against its schema (Kubernetes strict schemas for core kinds, the release's CRDs).",
     rationale="The API server rejects an object that breaks its schema, and kubectl's default strict field "
               "validation rejects unknown fields. Every violation is reported, each at its own field.",
-    bad="spec:\n  replicas: \"3\"\n  template:\n    spec:\n      containers:\n      - name: epp\n        ports: [{containerPort: "9002"}]",
+    bad="spec:\n  replicas: \"3\"\n  template:\n    spec:\n      containers:\n      - name: epp\n        ports: [{containerPort: \"9002\"}]",
     good="spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: epp\n        ports: [{containerPort: 9002}]",
     fix="Change the field as the message says (type, allowed values, required fields, unknown fields).",
     check=_check_schema,
