@@ -22,7 +22,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from lint.structural import StructuralChecker, _path_key
+from lint.structural import StructuralChecker, path_sort_key
 from lint.violation import JsonPath, Violation
 
 DEFINITIONS_ID = "https://kubernetes.io/api/_definitions.json"
@@ -121,6 +121,10 @@ def _type_hint(value: Any, types: list[str]) -> str:
         hint = f'quote it: "{shown}"'
     elif "integer" in want and isinstance(value, float):
         hint = "write a whole number"
+    elif "array" in want:
+        hint = "write a list (lines starting with `- `)"
+    elif "object" in want:
+        hint = "write key: value pairs"
     else:
         hint = f"write {' or '.join(_TYPE_WORDS.get(t, t) for t in want)}"
     return f"`{shown}` is not of type {words}: {hint}"
@@ -296,7 +300,7 @@ class CompiledSchema:
             extra = checker.check(defaulted, defaulted=True, skip_cel_under=type_paths)
             found.update(extra.violations)
             outcome.unevaluated, outcome.skipped_transition_rules = extra.unevaluated, extra.skipped_transition_rules
-        outcome.violations = sorted(found, key=lambda v: (_path_key(v.path), v.keyword, v.message, v.detail or ""))
+        outcome.violations = sorted(found, key=lambda v: (path_sort_key(v.path), v.keyword, v.message, v.detail or ""))
         return outcome
 
     def node_at(self, path: JsonPath) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from lint.envsubst import Substitution, substitute
 from lint.yamldoc import Document, Mark, parse_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a 20k-object cluster dump is ~100 MiB
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
 

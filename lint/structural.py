@@ -153,6 +153,7 @@ class _Node:
     """A schema node that carries, or has descendants that carry, structural keywords."""
 
     schema: dict[str, Any]
+    doc: dict[str, Any]  # the schema document it lives in (for nested $refs)
     rules: list[CelRule] = field(default_factory=list)
     list_type: str | None = None
     map_keys: tuple[str, ...] = ()
@@ -177,10 +178,15 @@ class _Builder:
     def __init__(self, root: dict[str, Any], documents: Mapping[str, dict[str, Any]]) -> None:
         self.root, self.documents = root, documents
         self.memo: dict[int, _Node | None] = {}
-        self.active: set[int] = set()
         self.rules: list[CelRule] = []
 
-    def resolve(self, schema: Any, doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def resolve(self, schema: Any, doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], int]:
+        """Follow ``$ref``s; returns the schema, the document it lives in, and a stable memo key.
+
+        The key is the id of an object that lives in a schema document (never of a temporary merge),
+        so memoisation is sound and recursive definitions are detected.
+        """
+        key = id(schema)
         for _ in range(32):
             if not isinstance(schema, dict) or "$ref" not in schema:
                 break
@@ -191,21 +197,23 @@ class _Builder:
             for part in filter(None, pointer.split("/")):
                 part = part.replace("~1", "/").replace("~0", "~")
                 target = target.get(part) if isinstance(target, dict) else None
-            siblings = {k: v for k, v in schema.items() if k != "$ref"}
-            schema = {**target, **siblings} if isinstance(target, dict) else siblings
-        return (schema if isinstance(schema, dict) else {}), doc
+            siblings = {k: v for k, v in schema.items() if k not in ("$ref", "description")}
+            # A $ref with keywords beside it is its own node (key: the referring object); a bare one
+            # shares the target's node.
+            key = id(schema) if siblings else id(target)
+            schema = {**target, **siblings} if isinstance(target, dict) and siblings else target
+        return (schema if isinstance(schema, dict) else {}), doc, key
 
     def build(self, schema: Any, doc: dict[str, Any], depth: int = 0) -> _Node | None:
-        schema, doc = self.resolve(schema, doc)
-        key = id(schema)
+        """Build the node graph (shared and possibly cyclic through $ref); prune with :meth:`finish`."""
+        schema, doc, key = self.resolve(schema, doc)
         if key in self.memo:
             return self.memo[key]
-        if depth > MAX_DEPTH or key in self.active:
+        if depth > MAX_DEPTH:
             return None
-        self.active.add(key)
-        node = _Node(schema)
+        node = self.memo[key] = _Node(schema, doc)  # registered first: a recursive $ref finds it
         for name, sub in (schema.get("properties") or {}).items():
-            sub_resolved, _ = self.resolve(sub, doc)
+            sub_resolved = self.resolve(sub, doc)[0]
             if "default" in sub_resolved:
                 node.defaults[name] = sub_resolved["default"]
             types = sub_resolved.get("type")
@@ -215,25 +223,49 @@ class _Builder:
             child = self.build(sub, doc, depth + 1)
             if child is not None:
                 node.props[name] = child
-                node.escape |= child.escape
         for attr, sub in (("items", schema.get("items")), ("values", schema.get("additionalProperties"))):
             if isinstance(sub, dict):
-                child = self.build(sub, doc, depth + 1)
-                setattr(node, attr, child)
-                node.escape |= bool(child and child.escape)
+                setattr(node, attr, self.build(sub, doc, depth + 1))
         node.rules = [make_rule(e) for e in schema.get("x-kubernetes-validations") or [] if isinstance(e, dict)]
         self.rules.extend(node.rules)
         if schema.get("x-kubernetes-list-type") in ("set", "map"):
             node.list_type = schema["x-kubernetes-list-type"]
             node.map_keys = tuple(schema.get("x-kubernetes-list-map-keys") or ())
-        self.active.discard(key)
-        keep = node.rules or node.list_type or node.defaults or node.props or node.items or node.values
-        self.memo[key] = node if keep else None
-        return self.memo[key]
+        return node
+
+    def finish(self, root: _Node | None) -> _Node | None:
+        """Propagate `escape` up and keep only branches that lead to a default, rule or list type.
+
+        Fixpoint iterations, because a recursive $ref makes the graph cyclic.
+        """
+        nodes = [n for n in self.memo.values() if n is not None]
+        useful = {id(n) for n in nodes if n.rules or n.list_type or n.defaults}
+        changed = True
+        while changed:
+            changed = False
+            for node in nodes:
+                children = [c for c in (*node.props.values(), node.items, node.values) if c is not None]
+                if not node.escape and any(c.escape for c in children):
+                    node.escape = changed = True
+                if id(node) not in useful and any(id(c) in useful for c in children):
+                    useful.add(id(node))
+                    changed = True
+        for node in nodes:
+            node.props = {k: c for k, c in node.props.items() if id(c) in useful}
+            node.items = node.items if node.items is not None and id(node.items) in useful else None
+            node.values = node.values if node.values is not None and id(node.values) in useful else None
+        return root if root is not None and id(root) in useful else None
 
 
-def to_cel(value: Any, schema: dict[str, Any]) -> Any:
+Resolver = Callable[[Any, dict[str, Any]], tuple[dict[str, Any], dict[str, Any], int]]
+
+
+def to_cel(value: Any, schema: Any, doc: dict[str, Any] | None = None, resolve: Resolver | None = None) -> Any:
     """The value as CEL sees it: object properties under their escaped names, map keys unchanged."""
+    if resolve is not None:
+        schema, doc, _ = resolve(schema, doc or {})
+    if not isinstance(schema, dict):
+        schema = {}
     if isinstance(value, dict):
         props = schema.get("properties")
         if isinstance(props, dict):
@@ -241,13 +273,11 @@ def to_cel(value: Any, schema: dict[str, Any]) -> Any:
             for key, sub in value.items():
                 name = cel_property_name(key)
                 if name is not None:
-                    out[name] = to_cel(sub, props.get(key) or {})
+                    out[name] = to_cel(sub, props.get(key) or {}, doc, resolve)
             return out
-        extra = schema.get("additionalProperties")
-        return {k: to_cel(v, extra if isinstance(extra, dict) else {}) for k, v in value.items()}
+        return {k: to_cel(v, schema.get("additionalProperties"), doc, resolve) for k, v in value.items()}
     if isinstance(value, list):
-        items = schema.get("items")
-        return [to_cel(v, items if isinstance(items, dict) else {}) for v in value]
+        return [to_cel(v, schema.get("items"), doc, resolve) for v in value]
     return value
 
 
@@ -281,7 +311,8 @@ class StructuralChecker:
 
     def __init__(self, schema: dict[str, Any], documents: Mapping[str, dict[str, Any]] | None = None) -> None:
         builder = _Builder(schema, documents or {})
-        self._root = builder.build(schema, schema)
+        self._root = builder.finish(builder.build(schema, schema))
+        self._resolve = builder.resolve
         self.rules: tuple[CelRule, ...] = tuple(builder.rules)
 
     @property
@@ -322,12 +353,12 @@ class StructuralChecker:
         result = StructuralResult()
         if self._root is None:
             return result
-        walk = _Walk(result, tuple(skip_cel_under))
+        walk = _Walk(result, tuple(skip_cel_under), self._resolve)
         walk.visit(doc if defaulted else self.apply_defaults(doc), self._root, ())
         if walk.nodes > MAX_NODES:
             result.unevaluated.append(((), "*", f"document too large: stopped after {MAX_NODES} nodes"))
-        result.violations.sort(key=lambda v: (_path_key(v.path), v.keyword, v.message))
-        result.unevaluated.sort(key=lambda u: (_path_key(u[0]), u[1], u[2]))
+        result.violations.sort(key=lambda v: (path_sort_key(v.path), v.keyword, v.message))
+        result.unevaluated.sort(key=lambda u: (path_sort_key(u[0]), u[1], u[2]))
         return result
 
 
@@ -338,7 +369,7 @@ def _child(node: _Node, key: str) -> _Node | None:
     return None if key in (node.schema.get("properties") or {}) else node.values
 
 
-def _path_key(path: JsonPath) -> tuple[tuple[int, int, str], ...]:
+def path_sort_key(path: JsonPath) -> tuple[tuple[int, int, str], ...]:
     """Sort key for paths that mix list indices and keys."""
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path)
 
@@ -346,8 +377,8 @@ def _path_key(path: JsonPath) -> tuple[tuple[int, int, str], ...]:
 class _Walk:
     """One walk over a (defaulted) document alongside the compact tree."""
 
-    def __init__(self, result: StructuralResult, type_error_paths: tuple[JsonPath, ...]) -> None:
-        self.result, self.type_error_paths = result, type_error_paths
+    def __init__(self, result: StructuralResult, type_error_paths: tuple[JsonPath, ...], resolve: Resolver) -> None:
+        self.result, self.type_error_paths, self.resolve = result, type_error_paths, resolve
         self.nodes = self.evaluations = 0
 
     def visit(self, value: Any, node: _Node, path: JsonPath) -> None:
@@ -403,7 +434,7 @@ class _Walk:
                 reason = f"not evaluated: budget of {MAX_EVALUATIONS} evaluations spent"
             if reason is None:
                 if cel_value is None:
-                    cel_value = to_cel(value, node.schema) if node.escape else value
+                    cel_value = to_cel(value, node.schema, node.doc, self.resolve) if node.escape else value
                 reason = self.evaluate(rule, cel_value, path)
             if reason is not None:
                 self.result.unevaluated.append((path, rule.rule, reason))

@@ -102,10 +102,15 @@ def choose(requested: str | None, requested_from: str, images: Iterable[tuple[st
         return Choice(chosen, f"{requested_from} {requested}{note}")
     for tag, where in epp_image_tags(images):
         try:
-            chosen = release(tag)
+            wanted = parse(tag)
         except VersionError:
-            continue
-        return Choice(chosen, f"inferred from the EPP image tag {tag} ({where})")
+            continue  # `main`, `latest`, a digest: says nothing about the release
+        if wanted < parse(known()[0]):
+            return Choice(release(known()[0]), f"EPP image tag {tag} ({where}) predates the oldest supported "
+                                               f"release; judged as {known()[0]}")
+        chosen = release(tag)
+        note = "" if chosen.tag == _normal(tag) else f", judged as {chosen.tag}"
+        return Choice(chosen, f"inferred from the EPP image tag {tag} ({where}){note}")
     latest = newest()
     return Choice(latest, "newest supported release (no --gie-version and no versioned EPP image)")
 

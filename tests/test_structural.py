@@ -168,6 +168,15 @@ def test_refs_are_resolved() -> None:
         (("x",), "x-kubernetes-validations"), (("y", 1), "x-kubernetes-list-type")]
 
 
+def test_recursive_refs_terminate() -> None:
+    schema = {"$ref": "#/$defs/Node", "$defs": {"Node": {
+        "type": "object", "x-kubernetes-validations": [{"rule": "self.v < 10", "message": "too big"}],
+        "properties": {"v": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}}}}}
+    checker = StructuralChecker(schema)
+    result = checker.check({"v": 1, "children": [{"v": 2, "children": [{"v": 30}]}]})
+    assert [(v.path, v.message) for v in result.violations] == [(("children", 0, "children", 0), "too big")]
+
+
 def test_type_errors_block_cel_below_them() -> None:
     checker = StructuralChecker(committed("v1.1.0", V1_POOL_FILE))
     doc = pool(targetPorts=[{"number": "8000"}, {"number": "8000"}])
