@@ -15,6 +15,7 @@ from pathlib import Path
 from lint import __version__, config, engine, versions
 from lint.findings import Severity
 from lint.registry import all_rules
+from lint.schemas import SchemaError
 from lint.reporters import REPORTERS
 from lint.source import SourceError
 
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(_rules(args.format))
             return EXIT_OK
         return _check(args)
-    except (UsageError, SourceError, config.ConfigError, versions.VersionError) as exc:
+    except (UsageError, SourceError, SchemaError, config.ConfigError, versions.VersionError) as exc:
         print(f"gie-lint: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -73,8 +73,12 @@ def load(path: Path | None, cli_variables: Mapping[str, str]) -> Config:
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         error = errors[0]
-        mark = document.positions.locate(tuple(error.absolute_path))
-        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        where_path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            where_path = (*where_path, extra[0]) if extra else where_path  # point at the unknown key
+        mark = document.positions.locate(where_path)
+        where = ".".join(str(p) for p in where_path) or "(top level)"
         raise ConfigError(f"{path}:{mark.line}:{mark.column}: invalid config at {where}: {error.message}")
     return _build(path, data, cli_variables)
 

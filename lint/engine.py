@@ -12,6 +12,7 @@ from lint.registry import Hit, Rule, all_rules
 from lint.resources import Resource, extract
 from lint.schemas import SchemaStore
 from lint.source import SourceFile, discover, read
+from lint.topology import Topology, build_topology
 from lint.yamldoc import Mark
 
 _WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Pod", "LeaderWorkerSet"}
@@ -38,6 +39,7 @@ class Context:
     store: SchemaStore
     resources: list[Resource]
     configs: list[epc.EmbeddedConfig]
+    topology: Topology = field(default_factory=Topology)  # cross-object wiring
 
 
 @dataclass
@@ -88,7 +90,7 @@ def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
         for resource in resources:
             _attach_schema(resource, store)
         configs = list(epc.find(resources))
-        context = Context(choice.release, store, resources, configs)
+        context = Context(choice.release, store, resources, configs, build_topology(resources))
         findings = list(_run_rules(chosen_rules, files, context, severities or {}))
         results.append(ScenarioResult(spec, files, resources, configs, choice, store.kubernetes_version,
                                       sorted(set(findings), key=Finding.sort_key)))

@@ -97,6 +97,8 @@ def split_documents(text: str) -> list[tuple[int, str]]:
     start = 0
     for i, line in enumerate(lines):
         if _DOC_START.match(line) and i > start:
+            if _only_directives(lines[start:i]):
+                continue  # `%YAML 1.2` / `%TAG` lines belong to the document this `---` starts
             chunks.append((start, "".join(lines[start:i])))
             start = i
         elif _DOC_END.match(line):
@@ -105,6 +107,11 @@ def split_documents(text: str) -> list[tuple[int, str]]:
     if start < len(lines):
         chunks.append((start, "".join(lines[start:])))
     return chunks
+
+
+def _only_directives(lines: list[str]) -> bool:
+    meaningful = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
+    return bool(meaningful) and all(ln.startswith("%") for ln in meaningful)
 
 
 def parse_stream(text: str) -> list[Document]:
@@ -212,13 +219,15 @@ class _Builder:
             self.doc.positions.keys[(*path, key)] = at
             self.doc.positions.values.pop((*path, key), None)
             result[key] = self.build(value_node, (*path, key), depth + 1)
-        for merge in merges:  # YAML merge keys: explicit keys win over merged ones.
+        explicit = {k: v for k, v in self.doc.positions.keys.items() if k[:-1] == path} if merges else {}
+        for merge in merges:  # YAML merge keys: explicit keys win over merged ones, values and positions.
             sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
             for source in sources:
                 merged = self.build(source, path, depth + 1)
                 if isinstance(merged, dict):
                     for key, value in merged.items():
                         result.setdefault(key, value)
+        self.doc.positions.keys.update(explicit)
         return result
 
     def literal_indent(self, node: yaml.ScalarNode) -> int:

@@ -88,7 +88,8 @@ def _golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8", newline="")
         return
     assert path.is_file(), f"{path} missing: run the tests with UPDATE_GOLDEN=1"
-    expected = path.read_text(encoding="utf-8", newline="")
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = handle.read()
     assert actual == expected, f"output differs from {path}; if intended, rewrite it with UPDATE_GOLDEN=1"
 
 

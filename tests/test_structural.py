@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +201,12 @@ def test_work_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_compact_tree_skips_schemas_without_extensions() -> None:
     assert not StructuralChecker({"type": "object", "properties": {"a": {"type": "string"}}}).has_checks
     assert StructuralChecker(committed("v1.1.0", V1_POOL_FILE)).has_checks
+
+
+def test_cel_is_imported_without_its_cli() -> None:
+    """lint/cel_k8s.py skips `cel`'s interactive CLI at import, yet `import cel.cli` still works after."""
+    code = ("import sys, lint.structural, lint.cel_k8s\n"
+            "assert 'cel.cli' not in sys.modules and not hasattr(sys.modules['cel'], 'cli')\n"
+            "assert lint.structural.parse_field_path is lint.cel_k8s.parse_field_path\n"
+            "import cel.cli\n")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -17,7 +17,8 @@ def header_lines(result: RunResult) -> list[str]:
     lines = []
     for scenario in result.scenarios:
         lines.append(f"scenario {scenario.spec.name}: GIE {scenario.release.release.tag} "
-                     f"({scenario.release.reason}); Kubernetes {scenario.kubernetes_version} schemas; "
+                     f"({scenario.release.reason}); Kubernetes {scenario.kubernetes_version} schemas "
+                     f"({'--kubernetes-version ' + scenario.spec.kubernetes_version if scenario.spec.kubernetes_version else 'newest bundled'}); "
                      f"{len(scenario.files)} files, {len(scenario.resources)} resources, {len(scenario.findings)} findings")
     return lines
 
