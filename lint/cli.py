@@ -6,17 +6,15 @@ Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 usage, config or I/O e
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from lint import __version__, config, engine, versions
+from lint import __version__, config, config_show, engine, outputs, ruledocs, versions
 from lint.findings import Severity
-from lint.registry import all_rules
 from lint.schemas import SchemaError
-from lint.reporters import REPORTERS
+from lint.reporters import REPORTERS, Options
 from lint.source import SourceError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -31,19 +29,44 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gie-lint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="lint manifests (files, folders, or - for stdin)")
+    settings = argparse.ArgumentParser(add_help=False)  # what `check` and `config --show` both resolve
+    settings.add_argument("--config", type=Path,
+                          help="config file (default: nearest .gie-lint.yaml or pyproject.toml [tool.gie-lint])")
+    settings.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
+    settings.add_argument("--kubernetes-version", help="Kubernetes version of the core schemas (default: newest bundled)")
+    settings.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="envsubst variable")
+    settings.add_argument("--namespace", help="namespace for objects that set none (default: default)")
+    settings.add_argument("--select", action="append", metavar="RULES",
+                          help="run only these rules: ids, names or id prefixes, comma-separated (replaces the config's)")
+    settings.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules (replaces the config's)")
+    settings.add_argument("--exclude", action="append", metavar="PATTERN",
+                          help="gitignore-style pattern for files found in folders (replaces the config's)")
+
+    check = commands.add_parser("check", parents=[settings], help="lint manifests (files, folders, or - for stdin)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
-    check.add_argument("--config", type=Path, help="config file (default: nearest .gie-lint.yaml)")
     check.add_argument("--scenario", action="append", default=[], help="lint this config scenario (repeatable)")
-    check.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
-    check.add_argument("--kubernetes-version", help="Kubernetes version of the core schemas (default: newest bundled)")
-    check.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="envsubst variable")
-    check.add_argument("--namespace", help="namespace for objects that set none (default: default)")
-    check.add_argument("--format", choices=sorted(REPORTERS), default="text")
+    outputs.add_arguments(check, REPORTERS)
     check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
+    check.add_argument("--quiet", "-q", action="store_true", help="print only findings (and errors)")
+    check.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings and why")
+    check.add_argument("--allow-empty", action="store_true", help="0 resources checked is not an error")
 
     rules = commands.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+
+    rule = commands.add_parser("rule", help="show one rule's documentation (by id or name)")
+    rule.add_argument("rule", metavar="RULE", help="rule id (GIE040) or name (epp-replicas-without-le)")
+    rule.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+
+    show = commands.add_parser("config", parents=[settings], help="show the effective configuration")
+    show.add_argument("--show", action="store_true", required=True,
+                      help="print every effective setting and where it came from")
+
+    explain = commands.add_parser("explain", parents=[settings],
+                                  help="show each pool's request path, replicas and leader election, and why")
+    explain.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    explain.add_argument("--scenario", action="append", default=[], help="explain this config scenario (repeatable)")
+    explain.add_argument("--format", choices=["text", "json", "mermaid"], default="text")
     return parser
 
 
@@ -54,11 +77,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     try:
         if args.command == "rules":
-            sys.stdout.write(_rules(args.format))
+            sys.stdout.write(ruledocs.listing(args.format))
+            return EXIT_OK
+        if args.command == "rule":
+            sys.stdout.write(ruledocs.page(ruledocs.lookup(args.rule), args.format))
+            return EXIT_OK
+        if args.command == "config":
+            sys.stdout.write(config_show.render(*_settings(args), args))
+            return EXIT_OK
+        if args.command == "explain":
+            from lint import explain  # the explain view is not needed by `check`
+
+            cfg, cli_vars = _settings(args)
+            sys.stdout.write(explain.render(engine.run(_specs(args, cfg, cli_vars)), args.format))
             return EXIT_OK
         return _check(args)
-    except (UsageError, SourceError, SchemaError, config.ConfigError, versions.VersionError) as exc:
+    except (UsageError, SourceError, SchemaError, config.ConfigError, versions.VersionError,
+            outputs.OutputError) as exc:
         print(f"gie-lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyError as exc:  # `gie-lint rule NAME` with an unknown name
+        if args.command != "rule":
+            raise
+        print(f"gie-lint: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
@@ -81,12 +122,35 @@ def _variables(pairs: list[str]) -> dict[str, str]:
     return variables
 
 
-def _specs(args: argparse.Namespace) -> list[engine.ScenarioSpec]:
+def _settings(args: argparse.Namespace) -> tuple[config.Config, dict[str, str]]:
     cli_vars = _variables(args.var)
     config_path = args.config or config.find(Path.cwd())
     if args.config is not None and not args.config.is_file():
         raise UsageError(f"{args.config}: config file not found")
-    cfg = config.load(config_path, cli_vars)
+    return config.load(config_path, cli_vars), cli_vars
+
+
+def _tokens(values: list[str] | None) -> tuple[str, ...] | None:
+    """Repeatable, comma-separated flag values; None when the flag was not given."""
+    if values is None:
+        return None
+    tokens = tuple(token.strip() for value in values for token in value.split(",") if token.strip())
+    for token in tokens:
+        if not config.matching_rules([token]):
+            raise UsageError(f"`{token}` names no rule (use an id, a name or an id prefix like GIE0)")
+    return tokens
+
+
+def _exclude(args: argparse.Namespace, cfg: config.Config) -> config.Excluder | None:
+    if args.exclude is not None:
+        return config.Excluder(tuple(args.exclude), Path.cwd())
+    if cfg.exclude and cfg.path is not None:
+        return config.Excluder(cfg.exclude, cfg.path.resolve().parent)
+    return None
+
+
+def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str]) -> list[engine.ScenarioSpec]:
+    exclude = _exclude(args, cfg)
     kubernetes_version = args.kubernetes_version or cfg.kubernetes_version
     from_flag = args.gie_version is not None
     if args.paths:
@@ -97,7 +161,7 @@ def _specs(args: argparse.Namespace) -> list[engine.ScenarioSpec]:
             name="(paths)", paths=tuple(args.paths), variables={**cfg.variables, **cli_vars},
             namespace=args.namespace or cfg.namespace or "default", gie_version=version,
             gie_version_from="--gie-version" if from_flag else f"gie_version in {_shown(cfg.path)}",
-            kubernetes_version=kubernetes_version)]
+            kubernetes_version=kubernetes_version, exclude=exclude)]
     if not cfg.scenarios:
         raise UsageError("nothing to lint: give PATHs (or - for stdin), or define scenarios in .gie-lint.yaml")
     names = args.scenario or list(cfg.scenarios)
@@ -112,7 +176,8 @@ def _specs(args: argparse.Namespace) -> list[engine.ScenarioSpec]:
         specs.append(engine.ScenarioSpec(
             name=name, paths=scenario.files, variables=scenario.variables,
             namespace=args.namespace or scenario.namespace or cfg.namespace or "default",
-            gie_version=version, gie_version_from=origin, kubernetes_version=kubernetes_version))
+            gie_version=version, gie_version_from=origin, kubernetes_version=kubernetes_version, exclude=exclude,
+            variant_of=scenario.variant_of, allowed_differences=scenario.allowed_differences))
     return specs
 
 
@@ -126,18 +191,24 @@ def _shown(path: Path | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    specs = _specs(args)
-    result = engine.run(specs)
-    sys.stdout.write(REPORTERS[args.format](result))
+    targets = outputs.targets(args.format)  # bad --format/--output combinations fail before any work
+    cfg, cli_vars = _settings(args)
+    specs = _specs(args, cfg, cli_vars)
+    select = _tokens(args.select)
+    ignore = _tokens(args.ignore)
+    rules = config.selected_rules(select if args.select is not None else cfg.select,
+                                  ignore if args.ignore is not None else cfg.ignore)
+    result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress)
+    if result.resources == 0 and not result.findings and not result.suppressed and not args.allow_empty:
+        # Nothing was linted and nothing explains why (a finding would: binary input, a template...).
+        raise UsageError(f"0 resources checked in {result.files} file{'' if result.files == 1 else 's'}: nothing to lint "
+                         f"(pass --allow-empty to accept an empty input)")
     threshold = Severity.parse(args.fail_on)
+    color = outputs.use_color(args.color)
+    rendered = []
+    for target in targets:
+        options = Options(color=color and target.to_stdout and target.format == "text", quiet=args.quiet,
+                          show_suppressed=args.show_suppressed, fail_on=threshold, srcroot=Path.cwd())
+        rendered.append((target, REPORTERS[target.format](result, options)))
+    outputs.write(rendered)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
-
-
-def _rules(fmt: str) -> str:
-    rules = all_rules()
-    if fmt == "json":
-        return json.dumps([{"id": r.id, "name": r.name, "severity": str(r.severity), "scope": r.scope,
-                            "summary": r.summary, "rationale": r.rationale, "bad": r.bad, "good": r.good, "fix": r.fix}
-                           for r in rules], indent=2, ensure_ascii=False) + "\n"
-    width = max(len(r.name) for r in rules)
-    return "".join(f"{r.id}  {r.name:<{width}}  {str(r.severity):<7}  {r.summary}\n" for r in rules)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lint import epc, versions
+from lint import epc, suppress, versions
 from lint.findings import Finding, Severity
 from lint.registry import Hit, Rule, all_rules
 from lint.resources import Resource, extract
@@ -29,6 +29,9 @@ class ScenarioSpec:
     gie_version: str | None = None
     gie_version_from: str = "--gie-version"
     kubernetes_version: str | None = None
+    exclude: Callable[[str], bool] | None = None  # drops files found in folders (config/--exclude)
+    variant_of: str | None = None  # the scenario this one is compared with ("variants" rules)
+    allowed_differences: tuple[str, ...] = ()  # e.g. ("leader-election",)
 
 
 @dataclass
@@ -51,12 +54,15 @@ class ScenarioResult:
     release: versions.Choice
     kubernetes_version: str
     findings: list[Finding]
+    suppressed: list[suppress.Suppressed] = field(default_factory=list)
+    context: Context | None = None  # what the rules read (variants rules and `gie-lint explain` reuse it)
 
 
 @dataclass
 class RunResult:
     scenarios: list[ScenarioResult]
     findings: list[Finding]
+    suppressed: list[suppress.Suppressed] = field(default_factory=list)
 
     @property
     def files(self) -> int:
@@ -74,13 +80,14 @@ class RunResult:
 
 
 def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
-        severities: Mapping[str, Severity] | None = None, stdin: bytes | None = None) -> RunResult:
+        severities: Mapping[str, Severity] | None = None, stdin: bytes | None = None,
+        suppressions: Sequence[suppress.Suppression] = ()) -> RunResult:
     """Lint every scenario; the same finding reached through two scenarios is reported once."""
     chosen_rules = tuple(rules) if rules is not None else all_rules()
     stores: dict[tuple[str, str | None], SchemaStore] = {}
     results = []
     for spec in specs:
-        files = [read(name, spec.variables, stdin) for name in discover(spec.paths)]
+        files = [read(name, spec.variables, stdin) for name in discover(spec.paths, spec.exclude)]
         resources = [res for source in files for res in extract(source, spec.namespace)]
         choice = versions.choose(spec.gie_version, spec.gie_version_from, _images(resources))
         key = (choice.release.tag, spec.kubernetes_version)
@@ -94,8 +101,32 @@ def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
         findings = list(_run_rules(chosen_rules, files, context, severities or {}))
         results.append(ScenarioResult(spec, files, resources, configs, choice, store.kubernetes_version,
                                       sorted(set(findings), key=Finding.sort_key)))
+        results[-1].context = context
+    _run_variants(chosen_rules, results, severities or {})  # compares scenarios, so after all ran
+    suppress.apply(results, suppressions, chosen_rules, severities or {})  # the stage after the rules
     merged = sorted({f for result in results for f in result.findings}, key=Finding.sort_key)
-    return RunResult(results, merged)
+    set_aside = sorted({s for result in results for s in result.suppressed}, key=lambda s: s.finding.sort_key())
+    return RunResult(results, merged, set_aside)
+
+
+def _run_variants(rules: Iterable[Rule], results: list[ScenarioResult], severities: Mapping[str, Severity]) -> None:
+    """Scope "variants": check(variant_result, base_result) for each scenario declaring `variant_of`.
+
+    A variant whose base is not among the linted scenarios is not compared."""
+    by_name = {result.spec.name: result for result in results}
+    for variant in results:
+        base = by_name.get(variant.spec.variant_of or "")
+        if base is None or base is variant:
+            continue
+        found = []
+        for rule in rules:
+            if rule.scope != "variants" or rule.check is None:
+                continue
+            for hit in rule.check(variant, base):
+                target: Resource = hit.target
+                found.append(_finding(rule, severities.get(rule.id, rule.severity), hit.severity, hit.message,
+                                      target.file, target.locate(hit.path), target.ref))
+        variant.findings = sorted(set(variant.findings) | set(found), key=Finding.sort_key)
 
 
 def _images(resources: list[Resource]) -> list[tuple[str, str]]:

@@ -17,6 +17,8 @@ _PLACEHOLDER = re.compile(
     r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
 )
 
+_GO_TEMPLATE = re.compile(r"\{\{.*?\}\}")
+
 
 @dataclass
 class Substitution:
@@ -48,9 +50,12 @@ def substitute(text: str, variables: Mapping[str, str]) -> Substitution:
         pieces: list[str] = []
         cursor = 0
         delta = 0
+        template_spans = [(m.start(), m.end()) for m in _GO_TEMPLATE.finditer(line)]
         for match in _PLACEHOLDER.finditer(line):
             if match.start() > 0 and line[match.start() - 1] == "$":
                 continue  # `$$VAR` is an escaped dollar
+            if any(start <= match.start() < end for start, end in template_spans):
+                continue  # `{{ $labels.x }}`: a Go template variable (alerting rules in a ConfigMap), not envsubst
             name = match.group("braced") or match.group("bare")
             value = _value_for(name, match, variables)
             if value is None:

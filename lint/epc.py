@@ -55,6 +55,11 @@ class EmbeddedConfig:
         return self.host.locate(self.host_path)
 
 
+def elided(value: Any) -> bool:
+    """Documentation snippets elide parts with `...` (or `…`); such a part is not config to judge."""
+    return isinstance(value, str) and bool(value.strip()) and not value.replace(" ", "").replace("…", "").strip(".")
+
+
 def looks_like_epc(data: Any) -> bool:
     if not isinstance(data, dict):
         return False

@@ -236,6 +236,9 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+CONFIG_SCHEMA_NAME = "gie-lint-config.schema.json"
+
+
 def generate(crds_dir: Path, out_dir: Path) -> list[Path]:
     """Convert all CRDs under ``crds_dir`` into ``out_dir``; returns the files written."""
     gie_root = crds_dir / GIE_DIR
@@ -259,6 +262,8 @@ def generate(crds_dir: Path, out_dir: Path) -> list[Path]:
     texts = {rel: dumps(s) for rel, s in files.items()}
     texts["index.json"] = dumps(index)
     texts["README.md"] = readme_text(index, sources.read_text(encoding="utf-8") if sources.is_file() else "")
+    # The config schema ships beside the CRD schemas for editors and CI (`# yaml-language-server: $schema=`).
+    texts[CONFIG_SCHEMA_NAME] = (Path(__file__).resolve().parent / "data" / "config.schema.json").read_text(encoding="utf-8")
     return _write(out_dir, texts)
 
 

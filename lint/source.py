@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,7 @@ class SourceFile:
     documents: list[Document] = field(default_factory=list)
     issues: list[SourceIssue] = field(default_factory=list)
     substitution: Substitution | None = None
+    lines: list[str] = field(default_factory=list)  # the text as written (for comment-based suppressions)
 
     def original_mark(self, mark: Mark) -> Mark:
         """Map a position in the substituted text back to the file as written."""
@@ -57,8 +58,11 @@ class SourceFile:
         return Mark(mark.line, self.substitution.original_column(mark.line, mark.column))
 
 
-def discover(paths: Iterable[str]) -> list[str]:
-    """Expand directories to their YAML files (recursive, sorted, symlink loops visited once)."""
+def discover(paths: Iterable[str], exclude: Callable[[str], bool] | None = None) -> list[str]:
+    """Expand directories to their YAML files (recursive, sorted, symlink loops visited once).
+
+    `exclude` filters only the files found inside directories: a file named explicitly is always read.
+    """
     found: list[str] = []
     for raw in paths:
         if raw == STDIN:
@@ -66,7 +70,7 @@ def discover(paths: Iterable[str]) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found.extend(_walk(path))
+            found.extend(name for name in _walk(path) if exclude is None or not exclude(name))
         elif path.exists():
             found.append(raw)
         else:
@@ -85,7 +89,7 @@ def _walk(root: Path) -> list[str]:
         seen_dirs.add(real)
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in names:
-            if name.endswith(YAML_SUFFIXES):
+            if name.lower().endswith(YAML_SUFFIXES):
                 files.append(os.path.join(directory, name))
     return sorted(files)
 
@@ -102,6 +106,7 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None) ->
     text = _decode(raw, source)
     if text is None:
         return source
+    source.lines = text.split("\n")
     if os.path.basename(name) in KUSTOMIZATION_NAMES:
         source.issues.append(SourceIssue(
             "kustomization-skipped",

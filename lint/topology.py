@@ -121,6 +121,8 @@ class Topology:
     services: list[Resource] = field(default_factory=list)
     _index: dict[tuple[str, str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     _by_namespace: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # Derived answers other modules compute once per scenario (e.g. lint/replicas.py), keyed by module.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def workloads_in(self, namespace: str) -> list[Workload]:
         return [self.workloads[i] for i in self._by_namespace.get(namespace, [])]

@@ -147,10 +147,45 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
         return doc
     builder = _Builder(offset, doc, chunk.splitlines())
     try:
+        _check_expanded_size(nodes[0])
         doc.data = builder.build(nodes[0], (), 0)
     except _TooBig as exc:
         doc.data, doc.error, doc.error_at = None, str(exc), Mark(offset + 1, 1)
     return doc
+
+
+def _check_expanded_size(root: yaml.Node) -> None:
+    """Reject alias bombs before building: the expanded size of a DAG, computed once per distinct node."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            children = _children(node)
+            total = 1 + sum(sizes[id(child)] for child in children)
+            sizes[key] = total
+            if total > MAX_NODES_PER_DOCUMENT:
+                raise _TooBig(f"document expands to more than {MAX_NODES_PER_DOCUMENT} nodes through aliases "
+                              "(alias bomb?); not linted")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise _TooBig("document contains a recursive alias; not linted")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 class _Builder:

@@ -150,10 +150,13 @@ def test_utf8_bom_and_crlf_are_normalised() -> None:
 
 
 def test_lone_cr_line_endings() -> None:
-    sf = read("-", {}, stdin=b"a: 1\rb:\r  c: 2\r")
-    (doc,) = sf.documents
-    assert doc.data == {"a": 1, "b": {"c": 2}}
-    assert doc.positions.locate(("b", "c")) == Mark(3, 3)
+    sf = read("-", {}, stdin=b"a: 1\rb:\r  c: $UNSET_X\r---\rd: |\r    text\r")
+    first, second = sf.documents
+    assert first.data == {"a": 1, "b": {"c": "$UNSET_X"}}
+    assert first.positions.locate(("b", "c")) == Mark(3, 3)
+    assert [(i.rule_name, i.at.line) for i in sf.issues] == [("unresolved-variable", 3)]
+    assert second.data == {"d": "text\n"}
+    assert second.block_indents == {("d",): 4}
 
 
 def test_oversized_input_is_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:

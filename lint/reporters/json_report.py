@@ -7,6 +7,8 @@ from typing import Any
 
 from lint import __version__
 from lint.engine import RunResult
+from lint.findings import Finding
+from lint.reporters import Options
 
 FORMAT_VERSION = 1
 
@@ -28,22 +30,17 @@ def as_data(result: RunResult) -> dict[str, Any]:
             }
             for s in result.scenarios
         ],
-        "findings": [
-            {
-                "rule_id": f.rule_id,
-                "rule_name": f.rule_name,
-                "severity": str(f.severity),
-                "message": f.message,
-                "file": f.file,
-                "line": f.line,
-                "column": f.column,
-                "resource": f.resource,
-            }
-            for f in result.findings
-        ],
-        "summary": {"files": result.files, "resources": result.resources, **result.counts()},
+        "findings": [_finding(f) for f in result.findings],
+        "suppressed": [{**_finding(s.finding), "reason": s.reason, "suppressed_by": s.by} for s in result.suppressed],
+        "summary": {"files": result.files, "resources": result.resources, **result.counts(),
+                    "suppressed": len(result.suppressed)},
     }
 
 
-def render(result: RunResult) -> str:
+def _finding(f: Finding) -> dict[str, Any]:
+    return {"rule_id": f.rule_id, "rule_name": f.rule_name, "severity": str(f.severity), "message": f.message,
+            "file": f.file, "line": f.line, "column": f.column, "resource": f.resource}
+
+
+def render(result: RunResult, options: Options = Options()) -> str:
     return json.dumps(as_data(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

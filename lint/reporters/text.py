@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 from lint.engine import RunResult
-from lint.findings import Finding
+from lint.findings import Finding, Severity
+from lint.reporters import Options
+from lint.suppress import Suppressed
+
+_COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
 
 
-def finding_line(finding: Finding) -> str:
+def finding_line(finding: Finding, color: bool = False) -> str:
     where = f"{finding.file}:{finding.line}:{finding.column}" if finding.line else finding.file
     resource = f" [{finding.resource}]" if finding.resource else ""
     message = " ".join(finding.message.split())  # one line per finding, whatever a manifest value held
-    return f"{where}: {finding.severity} {finding.rule_id} {finding.rule_name}: {message}{resource}"
+    severity = str(finding.severity)
+    if color:  # escape sequences only around our own words, never inside manifest text
+        where, severity = f"{_BOLD}{where}{_RESET}", f"{_COLORS[finding.severity]}{severity}{_RESET}"
+        resource = f"{_DIM}{resource}{_RESET}" if resource else ""
+    return f"{where}: {severity} {finding.rule_id} {finding.rule_name}: {message}{resource}"
+
+
+def suppressed_line(entry: Suppressed, color: bool = False) -> str:
+    reason = " ".join(entry.reason.split())
+    line = f"{finding_line(entry.finding)} (suppressed by {entry.by}: {reason})"
+    return f"{_DIM}{line}{_RESET}" if color else line
 
 
 def header_lines(result: RunResult) -> list[str]:
     lines = []
     for scenario in result.scenarios:
+        suppressed = f", {len(scenario.suppressed)} suppressed" if scenario.suppressed else ""
         lines.append(f"scenario {scenario.spec.name}: GIE {scenario.release.release.tag} "
                      f"({scenario.release.reason}); Kubernetes {scenario.kubernetes_version} schemas "
                      f"({'--kubernetes-version ' + scenario.spec.kubernetes_version if scenario.spec.kubernetes_version else 'newest bundled'}); "
-                     f"{len(scenario.files)} files, {len(scenario.resources)} resources, {len(scenario.findings)} findings")
+                     f"{len(scenario.files)} files, {len(scenario.resources)} resources, {len(scenario.findings)} findings"
+                     f"{suppressed}")
     return lines
 
 
@@ -27,12 +44,16 @@ def summary_line(result: RunResult) -> str:
     counts = result.counts()
     total = len(result.findings)
     plural = "" if total == 1 else "s"
+    suppressed = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
     return (f"{result.files} files, {result.resources} resources checked: {total} finding{plural} "
-            f"({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info)")
+            f"({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{suppressed})")
 
 
-def render(result: RunResult) -> str:
-    lines = header_lines(result)
-    lines.extend(finding_line(f) for f in result.findings)
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+def render(result: RunResult, options: Options = Options()) -> str:
+    lines = [] if options.quiet else header_lines(result)
+    lines.extend(finding_line(f, options.color) for f in result.findings)
+    if options.show_suppressed:
+        lines.extend(suppressed_line(s, options.color) for s in result.suppressed)
+    if not options.quiet:
+        lines.append(summary_line(result))
+    return "".join(line + "\n" for line in lines)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint import versions
+from lint.epc import elided
 from lint.findings import Severity
 from lint.registry import Hit, Rule
 
@@ -51,11 +52,6 @@ EPC_APIVERSION_KIND = Rule(
 )
 
 
-def _elided(value: Any) -> bool:
-    """Documentation snippets elide parts with `...`; that is not a config to judge."""
-    return isinstance(value, str) and bool(value.strip()) and not value.replace(" ", "").replace("…", "").strip(".")
-
-
 def _unknown_keys(node: Any, allowed: list[str], path: tuple[str | int, ...], what: str,
                   context: Any) -> Iterator[Hit]:
     if not isinstance(node, dict):
@@ -88,13 +84,13 @@ def _check_strict(config: Any, context: Any) -> Iterator[Hit]:
     for field, item_fields, what in (("plugins", spec["plugin_fields"], "a plugin"),
                                      ("schedulingProfiles", spec["profile_fields"], "a scheduling profile")):
         items = data.get(field)
-        if _elided(items):
+        if elided(items):
             continue
         if items is not None and not isinstance(items, list):
             yield Hit((field,), f"`{field}` must be a list")
             continue
         for index, item in enumerate(items or []):
-            if _elided(item):
+            if elided(item):
                 continue
             if not isinstance(item, dict):
                 yield Hit((field, index), f"each `{field}` entry must be a mapping")
