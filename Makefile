@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lint test schemas bench clean
+.PHONY: lint test check schemas bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(BIN)/gie-lint check
 
-## test: the whole test suite
+## test: static checks (ruff, mypy --strict) and the whole test suite
 test: $(STAMP)
+	$(BIN)/ruff check lint tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 ## schemas: regenerate schemas/ from the upstream CRDs in ../shared/crds

@@ -11,8 +11,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -69,7 +70,8 @@ def main() -> None:
     rs = jsonschema_rs.validator_for(schema, registry=registry)
     rs_compile = time.perf_counter() - start
     start = time.perf_counter()
-    py = jsonschema.Draft202012Validator(schema, registry=Registry().with_resource(DEFINITIONS_ID, Resource.from_contents(definitions)))
+    registry = Registry().with_resource(DEFINITIONS_ID, Resource.from_contents(definitions))
+    py = jsonschema.Draft202012Validator(schema, registry=registry)
     py_compile = time.perf_counter() - start
 
     rs_time = per_call(lambda: list(rs.iter_errors(DEPLOYMENT)), args.n)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 import sys
 import types
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Mapping
+from functools import cache
+from typing import Any
 
 from lint.violation import JsonPath
 
@@ -49,13 +50,13 @@ stdlib = cel.stdlib
 # The CEL libraries of the Kubernetes API server that the `cel` package lacks natively
 # (https://kubernetes.io/docs/reference/using-api/cel/). Registered only when a rule calls them, so
 # native functions of the same name (string `contains`, ...) are never shadowed.
-def _index_of(target: Any, item: Any, *rest: Any) -> int:
+def _index_of(target: Any, item: Any, *rest: Any) -> Any:
     if isinstance(target, list):
         return target.index(item) if item in target else -1
     return stdlib.index_of(target, item, *rest)
 
 
-def _last_index_of(target: Any, item: Any, *rest: Any) -> int:
+def _last_index_of(target: Any, item: Any, *rest: Any) -> Any:
     if isinstance(target, list):
         return len(target) - 1 - target[::-1].index(item) if item in target else -1
     return stdlib.last_index_of(target, item, *rest)
@@ -70,7 +71,7 @@ K8S_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "charAt": stdlib.char_at, "indexOf": _index_of, "lastIndexOf": _last_index_of,
     "lowerAscii": stdlib.lower_ascii, "upperAscii": stdlib.upper_ascii, "replace": stdlib.replace,
     "split": stdlib.split, "substring": stdlib.substring, "trim": stdlib.trim, "join": stdlib.join,
-    "isSorted": lambda xs: all(a <= b for a, b in zip(xs, xs[1:])), "sum": stdlib.sum_,
+    "isSorted": lambda xs: all(a <= b for a, b in zip(xs, xs[1:], strict=False)), "sum": stdlib.sum_,
     "min": stdlib.min_, "max": stdlib.max_,
     "find": lambda text, regex: (m.group(0) if (m := re.search(regex, text)) else ""),
     "findAll": _find_all,
@@ -130,7 +131,7 @@ class CelRule:
     extensions: tuple[str, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compile(rule: str) -> tuple[Any, str | None, bool, tuple[str, ...]]:
     """Compile a rule once per process (the same rules repeat across releases)."""
     try:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from lint import __version__, config, config_show, engine, outputs, ruledocs, versions
 from lint.findings import Severity
-from lint.schemas import SchemaError
 from lint.reporters import REPORTERS, Options
+from lint.schemas import SchemaError
 from lint.source import SourceError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -33,11 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--config", type=Path,
                           help="config file (default: nearest .gie-lint.yaml or pyproject.toml [tool.gie-lint])")
     settings.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
-    settings.add_argument("--kubernetes-version", help="Kubernetes version of the core schemas (default: newest bundled)")
+    settings.add_argument("--kubernetes-version",
+                          help="Kubernetes version of the core schemas (default: newest bundled)")
     settings.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="envsubst variable")
     settings.add_argument("--namespace", help="namespace for objects that set none (default: default)")
     settings.add_argument("--select", action="append", metavar="RULES",
-                          help="run only these rules: ids, names or id prefixes, comma-separated (replaces the config's)")
+                          help="run only these rules: ids, names or id prefixes, comma-separated "
+                               "(replaces the config's)")
     settings.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules (replaces the config's)")
     settings.add_argument("--exclude", action="append", metavar="PATTERN",
                           help="gitignore-style pattern for files found in folders (replaces the config's)")
@@ -108,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
         if os.environ.get("GIE_LINT_DEBUG"):
             raise
-        print(f"gie-lint: internal error: {type(exc).__name__}: {exc} (set GIE_LINT_DEBUG=1 for details)", file=sys.stderr)
+        print(f"gie-lint: internal error: {type(exc).__name__}: {exc} (set GIE_LINT_DEBUG=1 for details)",
+              file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -196,13 +199,13 @@ def _check(args: argparse.Namespace) -> int:
     specs = _specs(args, cfg, cli_vars)
     select = _tokens(args.select)
     ignore = _tokens(args.ignore)
-    rules = config.selected_rules(select if args.select is not None else cfg.select,
-                                  ignore if args.ignore is not None else cfg.ignore)
+    rules = config.selected_rules(select if select is not None else cfg.select,
+                                  ignore if ignore is not None else cfg.ignore)
     result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress)
     if result.resources == 0 and not result.findings and not result.suppressed and not args.allow_empty:
         # Nothing was linted and nothing explains why (a finding would: binary input, a template...).
-        raise UsageError(f"0 resources checked in {result.files} file{'' if result.files == 1 else 's'}: nothing to lint "
-                         f"(pass --allow-empty to accept an empty input)")
+        raise UsageError(f"0 resources checked in {result.files} file{'' if result.files == 1 else 's'}: "
+                         f"nothing to lint (pass --allow-empty to accept an empty input)")
     threshold = Severity.parse(args.fail_on)
     color = outputs.use_color(args.color)
     rendered = []

@@ -213,7 +213,8 @@ def _scenarios(path: Path, data: dict[str, Any], variables: Mapping[str, str],
             variant_of=entry.get("variant_of"), allowed_differences=tuple(entry.get("allowed_differences") or ()))
     for scenario in scenarios.values():
         if scenario.variant_of and scenario.variant_of not in scenarios:
-            raise ConfigError(f"{display(path)}: scenario {scenario.name}: variant_of names unknown scenario {scenario.variant_of!r}")
+            raise ConfigError(f"{display(path)}: scenario {scenario.name}: "
+                              f"variant_of names unknown scenario {scenario.variant_of!r}")
     return scenarios
 
 
@@ -237,6 +238,7 @@ class Excluder:
 
     patterns: tuple[str, ...]
     base: Path
+    _spec: pathspec.GitIgnoreSpec = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_spec", pathspec.GitIgnoreSpec.from_lines(self.patterns))
@@ -245,7 +247,7 @@ class Excluder:
         relative = os.path.relpath(os.path.abspath(name), self.base)
         if relative.startswith(".."):
             return False  # outside the config's tree: its patterns say nothing about it
-        return self._spec.match_file(Path(relative).as_posix())  # type: ignore[attr-defined]
+        return self._spec.match_file(Path(relative).as_posix())
 
 
 def display(target: Path) -> str:

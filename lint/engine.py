@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lint import epc, suppress, versions
@@ -11,6 +13,7 @@ from lint.findings import Finding, Severity
 from lint.registry import Hit, Rule, all_rules
 from lint.resources import Resource, extract
 from lint.schemas import SchemaStore
+from lint.shape import dicts, text
 from lint.source import SourceFile, discover, read
 from lint.topology import Topology, build_topology
 from lint.yamldoc import Mark
@@ -135,9 +138,9 @@ def _images(resources: list[Resource]) -> list[tuple[str, str]]:
         if resource.kind not in _WORKLOAD_KINDS:
             continue
         base = ("spec",) if resource.kind == "Pod" else ("spec", "template", "spec")
-        for index, container in enumerate(resource.get(*base, "containers") or []):
-            image = container.get("image") if isinstance(container, dict) else None
-            if isinstance(image, str):
+        for index, container in dicts(resource.get(*base, "containers")):
+            image = text(container.get("image"))
+            if image is not None:
                 mark = resource.locate((*base, "containers", index, "image"))
                 found.append((image, f"{resource.file}:{mark.line}"))
     return found
@@ -169,19 +172,50 @@ def _run_rules(rules: Iterable[Rule], files: list[SourceFile], context: Context,
             continue
         if rule.scope == "resource":
             for resource in context.resources:
-                for hit in rule.check(resource, context):
+                for hit in _guarded(rule, partial(rule.check, resource, context), resource):
+                    if isinstance(hit, Finding):
+                        yield hit
+                        continue
                     mark = resource.locate(hit.path)
                     yield _finding(rule, severity_default, hit.severity, hit.message, resource.file, mark, resource.ref)
         elif rule.scope == "config":
             for config in context.configs:
-                for hit in rule.check(config, context):
+                for hit in _guarded(rule, partial(rule.check, config, context), config.host):
+                    if isinstance(hit, Finding):
+                        yield hit
+                        continue
                     mark = config.error_mark() if hit.path == ("<error>",) else config.locate(hit.path)
-                    yield _finding(rule, severity_default, hit.severity, hit.message, config.host.file, mark, config.ref)
+                    yield _finding(rule, severity_default, hit.severity, hit.message, config.host.file, mark,
+                                   config.ref)
         elif rule.scope == "scenario":
-            for hit in rule.check(context):
+            anchor = context.resources[0] if context.resources else None
+            for hit in _guarded(rule, partial(rule.check, context), anchor):
+                if isinstance(hit, Finding):
+                    yield hit
+                    continue
                 target: Resource = hit.target
                 mark = target.locate(hit.path)
                 yield _finding(rule, severity_default, hit.severity, hit.message, target.file, mark, target.ref)
+
+
+def _guarded(rule: Rule, check: Callable[[], Iterable[Hit]], anchor: Resource | None) -> Iterator[Hit | Finding]:
+    """A rule's hits; if the rule itself fails on odd input, one `rule-crashed` finding instead of a traceback.
+
+    Rules read values no schema has vouched for; the fuzz test (tests/test_hostile.py) keeps this path cold.
+    """
+    try:
+        yield from check()
+    except Exception as exc:  # noqa: BLE001 - the promise to the user is: findings, never a traceback
+        if os.environ.get("GIE_LINT_DEBUG"):
+            raise
+        from lint.rules.internal import RULE_CRASHED
+
+        where = anchor.locate(()) if anchor is not None else Mark(0, 0)
+        yield Finding(RULE_CRASHED.id, RULE_CRASHED.name, RULE_CRASHED.severity,
+                      f"{rule.id} {rule.name} could not check this object ({type(exc).__name__}: {exc}); "
+                      "it was not fully checked: please report this with the manifest",
+                      anchor.file if anchor is not None else "<scenario>", where.line, where.column,
+                      anchor.ref if anchor is not None else None)
 
 
 def _document_findings(rule: Rule, severity: Severity, source: SourceFile, document: Any) -> Iterable[Finding]:

@@ -16,7 +16,7 @@ import yaml
 
 from lint import versions
 from lint.epc import elided
-from lint.rules.pool_pods import unresolved
+from lint.placeholders import unresolved
 from lint.violation import JsonPath
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from lint.epc import EmbeddedConfig
+from lint.placeholders import unresolved
 from lint.resources import Resource
-from lint.rules.pool_pods import unresolved
 from lint.topology import Container, Workload
 
 CONFIG_FILE_FLAGS = ("--config-file", "-config-file", "--configFile", "-configFile")

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from lint.placeholders import unresolved
 from lint.topology import Container, Workload
 from lint.versions import Release, parse
 from lint.violation import JsonPath
@@ -227,37 +228,23 @@ class EppArgs:
         return int(value)
 
 
-def is_placeholder(value: str | None) -> bool:
-    return value is not None and ("$" in value or "{{" in value)
-
-
-_CACHE: dict[tuple[int, JsonPath, str], tuple[Any, EppArgs]] = {}
+is_placeholder = unresolved  # the name the flag rules read best with
 
 
 def epp_args(workload: Workload, container: Container, release: Release) -> EppArgs:
     """The container's parsed command line (cached per workload resource, container and release)."""
-    key = (id(workload.resource), container.path, release.tag)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is workload.resource:
-        return hit[1]
-    parsed = _parse(container, flagset(release))
-    _CACHE[key] = (workload.resource, parsed)
+    key = (container.path, release.tag)
+    parsed = workload.parsed_args.get(key)
+    if parsed is None:
+        parsed = workload.parsed_args[key] = _parse(container, flagset(release))
     return parsed
 
 
 def epp_container(workload: Workload) -> Container | None:
     """The EPP container of an EPP workload: the one with an EPP image, else one given a pool-name flag."""
-    from lint.topology import _EPP_IMAGE, POOL_NAME_FLAGS
+    from lint.topology import find_epp_container
 
-    if not workload.epp:
-        return None
-    for container in workload.containers:
-        if _EPP_IMAGE.search(container.image):
-            return container
-    for container in workload.containers:
-        if any(arg.split("=", 1)[0] in POOL_NAME_FLAGS for _, arg in container.argv()):
-            return container
-    return None
+    return find_epp_container(workload.containers) if workload.epp else None
 
 
 def _items(container: Container) -> tuple[list[tuple[JsonPath, str]], bool]:

@@ -54,7 +54,7 @@ def _workload(context: Any, workload: Workload, role: str) -> dict[str, Any]:
         entry["leader_election_at"] = (where(workload.resource, le.flag.path) if le is not None and le.flag
                                        else None)
         entry["active"] = None if total is None or on is None else (min(total, 1) if on else total)
-        entry["standbys"] = None if entry["active"] is None else total - entry["active"]  # type: ignore[operator]
+        entry["standbys"] = None if entry["active"] is None else total - entry["active"]
     return entry
 
 

@@ -15,8 +15,8 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lint.placeholders import unresolved
 from lint.topology import Container, Pool, Topology, Workload
-from lint.rules.pool_pods import unresolved
 
 # Listen port when `--port` is not given (vLLM and sglang defaults; the simulator's is not confirmed).
 DEFAULT_PORTS = {"vllm": 8000, "sglang": 30000}

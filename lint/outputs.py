@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,10 +52,10 @@ class OutputAction(argparse.Action):
         if targets[-1][1] is not None:
             parser.error(f"--format {targets[-1][0]} has two --output values; repeat --format for another file")
         targets[-1][1] = values
-        setattr(namespace, "format", targets)
+        namespace.format = targets
 
 
-def add_arguments(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+def add_arguments(parser: argparse.ArgumentParser, formats: Iterable[str]) -> None:
     parser.add_argument("--format", action=FormatAction, choices=sorted(formats), default=None,
                         help="report format (repeatable; default: text, or github under GitHub Actions)")
     parser.add_argument("--output", action=OutputAction, metavar="FILE",
@@ -71,7 +71,7 @@ def targets(chosen: Sequence[Sequence[Any]] | None, environ: Mapping[str, str] =
     if sum(1 for t in result if t.to_stdout) > 1:
         names = ", ".join(t.format for t in result if t.to_stdout)
         raise OutputError(f"several formats write to stdout ({names}): give all but one an --output FILE")
-    files = [os.path.abspath(t.path) for t in result if not t.to_stdout]
+    files = [os.path.abspath(t.path) for t in result if t.path is not None and not t.to_stdout]
     if len(files) != len(set(files)):
         raise OutputError("two --format values write to the same --output file")
     return result

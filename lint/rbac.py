@@ -280,7 +280,7 @@ def needs_table() -> dict[str, Any]:
 def needs(release: Release) -> dict[str, Any]:
     """The entry of `releases` in force for `release` (the newest not newer than it)."""
     entries = sorted(needs_table()["releases"].items(), key=lambda kv: parse(kv[0]))
-    chosen = entries[0][1]
+    chosen: dict[str, Any] = entries[0][1]
     for tag, entry in entries:
         if release.at_least(tag):
             chosen = entry

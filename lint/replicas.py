@@ -129,7 +129,7 @@ def for_workload(topology: Topology, resources: Iterable[Resource], workload: Wo
 
 
 def _table(topology: Topology, resources: Iterable[Resource]) -> dict[int, Replicas]:
-    cached = topology.memo.get(_CACHE_KEY)
+    cached: dict[int, Replicas] | None = topology.memo.get(_CACHE_KEY)
     if cached is not None:
         return cached
     hpas: dict[tuple[str, str, str], Autoscaler] = {}

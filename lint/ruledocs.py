@@ -36,19 +36,25 @@ def lookup(token: str) -> Rule:
         raise KeyError(f"unknown rule {token!r}{hint}") from None
 
 
+def _wrap(text: str) -> str:
+    return textwrap.fill(" ".join(text.split()), width=100)
+
+
+def _indent(text: str) -> str:
+    return textwrap.indent(text.rstrip("\n"), "    ")
+
+
 def page(rule: Rule, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(as_data(rule), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return markdown.rule_page(rule, docs_url=rule_url(rule.id))
-    wrap = lambda text: textwrap.fill(" ".join(text.split()), width=100)  # noqa: E731
-    indent = lambda text: textwrap.indent(text.rstrip("\n"), "    ")  # noqa: E731
     return "\n".join([
         f"{rule.id} {rule.name} ({rule.severity} by default, scope {rule.scope})", "",
-        wrap(rule.summary), "",
-        "Why:", wrap(rule.rationale), "",
-        "Bad:", indent(rule.bad), "",
-        "Good:", indent(rule.good), "",
-        "Fix:", wrap(rule.fix), "",
+        _wrap(rule.summary), "",
+        "Why:", _wrap(rule.rationale), "",
+        "Bad:", _indent(rule.bad), "",
+        "Good:", _indent(rule.good), "",
+        "Fix:", _wrap(rule.fix), "",
         f"Docs: {rule_url(rule.id)}",
     ]) + "\n"

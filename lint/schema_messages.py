@@ -95,7 +95,7 @@ def _simple_message(error: Any) -> str:
         return f"`{shown}` must be `{_show(kind.expected_value)}`"
     if name == "pattern":
         return f"`{shown}` does not match the pattern `{kind.pattern}`: fix the value"
-    limit = getattr(kind, "limit", None)
+    limit: Any = getattr(kind, "limit", None)
     measured = {"minLength": ("characters", len(value) if isinstance(value, str) else 0),
                 "maxLength": ("characters", len(value) if isinstance(value, str) else 0),
                 "minItems": ("items", len(value) if isinstance(value, list) else 0),
@@ -144,6 +144,6 @@ def violations_from_error(error: Any, schema: CompiledSchema) -> list[Violation]
     if name == "type":
         return [Violation(path, name, _type_hint(error.instance, list(error.kind.types)))]
     if name in ("anyOf", "oneOf"):
-        message = _collapse(error)
-        return [] if message is None else [Violation(path, name, message)]
+        collapsed = _collapse(error)
+        return [] if collapsed is None else [Violation(path, name, collapsed)]
     return [Violation(path, name, _simple_message(error))]

@@ -118,7 +118,7 @@ def convert_version(crd: dict[str, Any], version: dict[str, Any], source: dict[s
     raw = (version.get("schema") or {}).get("openAPIV3Schema")
     if not isinstance(raw, dict):
         raise CrdConversionError(f"{crd['metadata']['name']} {name}: no openAPIV3Schema")
-    schema = convert_node(raw)
+    schema: dict[str, Any] = convert_node(raw)
     props = schema.setdefault("properties", {})
     props["apiVersion"] = {"const": api_version, "description": f"Must be `{api_version}`.", "type": "string"}
     props["kind"] = {"const": kind, "description": f"Must be `{kind}`.", "type": "string"}
@@ -203,7 +203,7 @@ def readme_text(index: dict[str, dict[str, dict[str, str]]], sources_md: str) ->
 
 def _bundle_version(crds: list[dict[str, Any]]) -> str:
     """The Gateway API folder has no tag in its path; its CRDs record the bundle version."""
-    tags = {
+    tags: set[str] = {
         v
         for c in crds
         for k, v in (c["metadata"].get("annotations") or {}).items()
@@ -263,7 +263,8 @@ def generate(crds_dir: Path, out_dir: Path) -> list[Path]:
     texts["index.json"] = dumps(index)
     texts["README.md"] = readme_text(index, sources.read_text(encoding="utf-8") if sources.is_file() else "")
     # The config schema ships beside the CRD schemas for editors and CI (`# yaml-language-server: $schema=`).
-    texts[CONFIG_SCHEMA_NAME] = (Path(__file__).resolve().parent / "data" / "config.schema.json").read_text(encoding="utf-8")
+    config_schema = Path(__file__).resolve().parent / "data" / "config.schema.json"
+    texts[CONFIG_SCHEMA_NAME] = config_schema.read_text(encoding="utf-8")
     return _write(out_dir, texts)
 
 

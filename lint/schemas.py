@@ -204,7 +204,7 @@ class SchemaStore:
             self.index: dict[str, dict[str, dict[str, str]]] = json.loads((self.root / "index.json").read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise SchemaError(f"cannot read {self.root / 'index.json'}: {exc}") from None
-        self.gie_tags = sorted(self.index.get("gie", {}), key=_release_key)
+        self.gie_tags: list[str] = sorted(self.index.get("gie", {}), key=_release_key)
         self.gie_version = self._gie_tag(gie_version)
         self.kubernetes_version, self._k8s_dir = resolve_kubernetes_version(kubernetes_version)
         self._compiled: dict[tuple[str, str], CompiledSchema | None] = {}
@@ -238,7 +238,8 @@ class SchemaStore:
 
     def _crd_file(self, api_version: str, kind: str, tag: str | None = None) -> tuple[str, Path] | None:
         key = f"{api_version}|{kind}"
-        for family, release in (("gie", tag or self.gie_version), *(("gateway-api", t) for t in self.index.get("gateway-api", {}))):
+        gateway_api = (("gateway-api", t) for t in self.index.get("gateway-api", {}))
+        for family, release in (("gie", tag or self.gie_version), *gateway_api):
             rel = self.index.get(family, {}).get(release, {}).get(key)
             if rel:
                 return family, self.root / rel

@@ -101,7 +101,8 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None) ->
     if raw is None:
         raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        source.issues.append(SourceIssue("file-unreadable", f"larger than {MAX_FILE_BYTES >> 20} MiB; not linted", Mark(1, 1)))
+        source.issues.append(SourceIssue("file-unreadable", f"larger than {MAX_FILE_BYTES >> 20} MiB; not linted",
+                                         Mark(1, 1)))
         return source
     text = _decode(raw, source)
     if text is None:
@@ -142,7 +143,8 @@ def _read_bytes(name: str) -> bytes:
 
 def _decode(raw: bytes, source: SourceFile) -> str | None:
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        source.issues.append(SourceIssue("file-unreadable", "binary data (NUL bytes), not a YAML text file", Mark(1, 1)))
+        source.issues.append(SourceIssue("file-unreadable", "binary data (NUL bytes), not a YAML text file",
+                                         Mark(1, 1)))
         return None
     try:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

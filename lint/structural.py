@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from lint.cel_k8s import CelRule, Resolver, cel_property_name, failure_reason, make_rule, rule_context, to_cel
 from lint.cel_k8s import parse_field_path as parse_field_path  # re-exported: it lived here
@@ -73,7 +74,8 @@ class _Builder:
                 break
             base, _, pointer = str(schema["$ref"]).partition("#")
             if base:
-                doc = next((d for uri, d in self.documents.items() if uri.endswith(base)), None) or {}
+                found = next((d for uri, d in self.documents.items() if uri.endswith(base)), None)
+                doc = found or {}
             target: Any = doc
             for part in filter(None, pointer.split("/")):
                 part = part.replace("~1", "/").replace("~0", "~")

@@ -97,19 +97,24 @@ class Workload:
     pod_spec_path: JsonPath
     containers: tuple[Container, ...]
     epp: bool = False  # see `Topology.is_epp`
+    # Parsed EPP command lines, by (container path, release): filled by `lint.eppargs`, once per scenario.
+    parsed_args: dict[tuple[JsonPath, str], Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def namespace(self) -> str:
         return self.resource.namespace
 
 
-def _looks_like_epp(containers: Iterable[Container]) -> bool:
+def find_epp_container(containers: Iterable[Container]) -> Container | None:
+    """The EPP container of a pod: the one with an EPP image, else one given a pool-name flag."""
+    containers = tuple(containers)
     for container in containers:
         if _EPP_IMAGE.search(container.image):
-            return True
+            return container
+    for container in containers:
         if any(arg.split("=", 1)[0] in POOL_NAME_FLAGS for _, arg in container.argv()):
-            return True
-    return False
+            return container
+    return None
 
 
 @dataclass
@@ -147,6 +152,13 @@ class Topology:
         if ref is None or ref.kind != "Service" or ref.group != "":
             return None
         return self.service(pool.namespace, ref.name)
+
+    def pools_with_service(self) -> Iterable[tuple[Pool, Resource]]:
+        """Each pool with the EPP Service it references, when both are in the scenario."""
+        for pool in self.pools:
+            service = self.epp_service(pool)
+            if service is not None:
+                yield pool, service
 
     def epp_workloads(self, service: Resource) -> list[Workload]:
         """Pod templates behind a Service (same namespace, labels ⊇ its selector); none without a selector."""
@@ -236,4 +248,4 @@ def _workloads(resource: Resource) -> Iterable[Workload]:
         containers += [Container(c, (*pod_spec, "initContainers", i), sidecar=True)
                        for i, c in enumerate(spec.get("initContainers") or [])
                        if isinstance(c, dict) and c.get("restartPolicy") == "Always"]
-        yield Workload(resource, labels, pod_spec, tuple(containers), _looks_like_epp(containers))
+        yield Workload(resource, labels, pod_spec, tuple(containers), find_epp_container(containers) is not None)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lint.resources import Resource
+from lint.shape import as_dict
 from lint.topology import POOL, V1_GROUP, Pool, Topology, string_map
 from lint.violation import JsonPath
 
@@ -222,9 +223,9 @@ def _listeners(gateway: Resource) -> Iterator[Listener]:
     for item in listeners if isinstance(listeners, list) else []:
         if not isinstance(item, dict):
             continue
-        allowed = item.get("allowedRoutes") if isinstance(item.get("allowedRoutes"), dict) else {}
-        namespaces = allowed.get("namespaces") if isinstance(allowed.get("namespaces"), dict) else {}
-        selector = namespaces.get("selector") if isinstance(namespaces.get("selector"), dict) else {}
+        allowed = as_dict(item.get("allowedRoutes"))
+        namespaces = as_dict(allowed.get("namespaces"))
+        selector = as_dict(namespaces.get("selector"))
         labels = None if selector.get("matchExpressions") else string_map(selector.get("matchLabels"))
         kinds = tuple((str(k.get("group", GATEWAY_GROUP)), str(k.get("kind")))
                       for k in (allowed.get("kinds") or []) if isinstance(k, dict) and k.get("kind"))

@@ -141,7 +141,8 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
         doc.error, doc.error_at = f"YAML syntax error: {problem}; this document is not linted", where
         return doc
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        doc.error, doc.error_at = f"YAML error: {(str(exc).splitlines() or ['unreadable'])[0]}; not linted", Mark(offset + 1, 1)
+        first_line = (str(exc).splitlines() or ["unreadable"])[0]
+        doc.error, doc.error_at = f"YAML error: {first_line}; not linted", Mark(offset + 1, 1)
         return doc
     if not nodes:
         return doc
@@ -237,7 +238,7 @@ class _Builder:
         # Timestamps, binary and custom tags stay text: that is what the API server's JSON sees.
         return node.value
 
-    def mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
+    def mapping(self, node: yaml.Node, path: JsonPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, Mark] = {}
         merges: list[yaml.Node] = []
@@ -270,7 +271,8 @@ class _Builder:
         for line in self.lines[node.start_mark.line + 1:node.end_mark.line + 1]:
             if line.strip():
                 return len(line) - len(line.lstrip(" "))
-        return node.start_mark.column + 2
+        column: int = node.start_mark.column
+        return column + 2
 
     def key_text(self, key_node: yaml.Node, path: JsonPath, depth: int) -> str:
         if isinstance(key_node, yaml.ScalarNode):

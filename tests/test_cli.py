@@ -186,7 +186,8 @@ def test_json_document_shape(capsys: pytest.CaptureFixture[str], monkeypatch: py
     assert data["tool"]["name"] == "gie-lint"
     (scenario,) = data["scenarios"]
     assert scenario["gie_version"] == "v1.5.0"
-    broken = sorted(f"examples/broken/{p.name}" for p in (ROOT / "examples" / "broken").iterdir() if p.suffix == ".yaml")
+    broken = sorted(f"examples/broken/{p.name}"
+                    for p in (ROOT / "examples" / "broken").iterdir() if p.suffix == ".yaml")
     assert scenario["files"] == broken
     assert data["findings"]
     for finding in data["findings"]:

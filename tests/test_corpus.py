@@ -57,3 +57,28 @@ def test_every_corpus_file_lints_without_crash(corpus: Path) -> None:
     result = engine.run([engine.ScenarioSpec(name="all", paths=tuple(str(f) for f in files))])
     assert {f.rule_id for f in result.findings} <= REGISTERED
     print(f"{len(files)} files, {result.resources} resources, {len(result.findings)} findings")
+
+
+def test_recall_and_false_errors_summary(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Prints recall over every labelled finding and the error findings on clean cases (must be none)."""
+    expected_total = found_total = 0
+    false_errors = []
+    for case in _cases():
+        result = _lint(corpus, case)
+        found = {(f.rule_id, f.file, f.line) for f in result.findings}
+        found_any = {(f.rule_id, f.file) for f in result.findings}
+        for item in case["expect"]:
+            expected_total += 1
+            path = str(corpus / item["file"])
+            if item["line"] is None:
+                hit = (item["rule"], path) in found_any
+            else:
+                hit = (item["rule"], path, item["line"]) in found
+            found_total += hit
+        if not case["expect"]:
+            false_errors += [f for f in result.findings if f.severity is Severity.ERROR]
+    with capsys.disabled():
+        print(f"\ncorpus: recall {found_total}/{expected_total} labelled findings; "
+              f"{len(false_errors)} error findings on clean cases")
+    assert found_total == expected_total
+    assert not false_errors

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from lint.registry import Rule, all_rules
 from lint.findings import Severity
+from lint.registry import Rule, all_rules
 from lint.reporters import markdown
 from tests.reporting_helpers import BAD_POOL, ROOT, isolated, run  # noqa: F401
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from pathlib import Path
@@ -63,7 +62,8 @@ def test_same_spec_is_clean_as_v1alpha2_at_v0_5_1() -> None:
 
 
 def test_cel_violation_through_the_store(store: SchemaStore) -> None:
-    spec = {"selector": {"matchLabels": {"app": "x"}}, "targetPorts": [{"number": 8000}], "endpointPickerRef": {"name": "epp"}}
+    spec = {"selector": {"matchLabels": {"app": "x"}}, "targetPorts": [{"number": 8000}],
+            "endpointPickerRef": {"name": "epp"}}
     outcome = store.lookup(V1, "InferencePool").validate(doc(V1, "InferencePool", spec))  # type: ignore[union-attr]
     assert [(v.path, v.keyword, v.message) for v in outcome.violations] == [
         (("spec", "endpointPickerRef"), "x-kubernetes-validations",
@@ -115,7 +115,8 @@ def test_yaml_only_values_do_not_crash(store: SchemaStore) -> None:
 
     schema = store.lookup("v1", "ConfigMap")
     assert schema is not None
-    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {8080: "a", "d": datetime.date(2024, 1, 1)}}
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"},
+          "data": {8080: "a", "d": datetime.date(2024, 1, 1)}}
     assert schema.validate(cm).violations == []
 
 
@@ -126,7 +127,8 @@ def test_lookup_and_release_queries(store: SchemaStore) -> None:
     assert store.lookup("gateway.networking.k8s.io/v1", "HTTPRoute").source.startswith("Gateway API v1.4.1 CRD")  # type: ignore[union-attr]
     assert store.lookup("rbac.authorization.k8s.io/v1", "Role") is not None
     assert store.lookup("apps/v1", "Deployment") is store.lookup("apps/v1", "Deployment")  # compiled once
-    assert store.gie_kinds("v1.0.0") == {(V1, "InferencePool"), (V1ALPHA2, "InferencePool"), (V1ALPHA2, "InferenceObjective")}
+    assert store.gie_kinds("v1.0.0") == {(V1, "InferencePool"), (V1ALPHA2, "InferencePool"),
+                                         (V1ALPHA2, "InferenceObjective")}
     assert store.releases_defining(V1ALPHA2, "InferenceModel") == ["v0.3.0", "v0.4.0", "v0.5.1"]
     assert store.releases_defining(V1, "InferencePool")[0] == "v1.0.0"
     assert store.field_known_in(V1, "InferencePool", ("spec", "targetPortNumber")) == [V1ALPHA2]

@@ -48,7 +48,8 @@ def test_endpoint_picker_ref_without_port_fails_the_cel_rule() -> None:
 
 
 def test_port_message_is_the_crds_own() -> None:
-    crd = SHARED / "crds" / "gateway-api-inference-extension" / "v1.0.0" / "inference.networking.k8s.io_inferencepools.yaml"
+    crd = (SHARED / "crds" / "gateway-api-inference-extension" / "v1.0.0"
+           / "inference.networking.k8s.io_inferencepools.yaml")
     if not crd.is_file():
         pytest.skip("../shared/crds not present")
     import yaml
@@ -84,7 +85,8 @@ def test_list_map_duplicates_in_pool_status() -> None:
     condition = {"type": "Accepted", "status": "True", "reason": "Accepted", "message": "",
                  "lastTransitionTime": "2025-01-01T00:00:00Z"}
     doc = pool()
-    doc["status"] = {"parents": [{"parentRef": {"name": "gw"}, "conditions": [condition, dict(condition, status="False")]}]}
+    conditions = [condition, dict(condition, status="False")]
+    doc["status"] = {"parents": [{"parentRef": {"name": "gw"}, "conditions": conditions}]}
     result = checker.check(doc)
     assert [(v.path, v.keyword, v.detail) for v in result.violations] == [
         (("status", "parents", 0, "conditions", 1), "x-kubernetes-list-type", 'type="Accepted"')]

@@ -12,7 +12,8 @@ ARGS = ("--gie-version", "v1.5.0", "--format", "json")
 
 
 def _annotated(value: str) -> str:
-    return BAD_POOL.replace("  name: portless\n", f"  name: portless\n  annotations:\n    gie-lint.io/ignore: {value}\n")
+    return BAD_POOL.replace("  name: portless\n",
+                            f"  name: portless\n  annotations:\n    gie-lint.io/ignore: {value}\n")
 
 
 def _check(capsys, *argv: str) -> tuple[int, dict]:  # type: ignore[no-untyped-def]

@@ -165,7 +165,8 @@ def test_merge_key_list_of_sources() -> None:
 
 
 def test_crlf_after_source_normalisation() -> None:
-    raw = b"apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: x\r\n---\r\nkind: B\r\nlist:\r\n  - a\r\n  - b: 2\r\n"
+    raw = (b"apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: x\r\n---\r\n"
+           b"kind: B\r\nlist:\r\n  - a\r\n  - b: 2\r\n")
     sf = source.read("-", {}, stdin=raw)
     assert sf.issues == []
     first, second = sf.documents

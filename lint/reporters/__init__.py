@@ -26,9 +26,12 @@ class Options:
     docs_base: str = DOCS_BASE
 
 
+DEFAULT_OPTIONS = Options()  # frozen, so one shared default is safe
+
+
 def rule_url(rule_id: str, options: Options | None = None) -> str:
     """The rule's documentation page (`<docs base>/<id>/`)."""
-    return f"{(options or Options()).docs_base.rstrip('/')}/{rule_id}/"
+    return f"{(options or DEFAULT_OPTIONS).docs_base.rstrip('/')}/{rule_id}/"
 
 
 def _registry() -> dict[str, Callable[[RunResult, Options], str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lint.engine import RunResult
 from lint.findings import Finding, Severity
-from lint.reporters import Options
+from lint.reporters import DEFAULT_OPTIONS, Options
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -33,5 +33,5 @@ def command(finding: Finding) -> str:
     return f"::{_COMMANDS[finding.severity]} {rendered}::{escape_data(message)}"
 
 
-def render(result: RunResult, options: Options = Options()) -> str:
+def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     return "".join(command(finding) + "\n" for finding in result.findings)

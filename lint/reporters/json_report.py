@@ -1,4 +1,7 @@
-"""JSON: a stable, documented document for tools (see docs/json-format.md). `format_version` bumps on breaking change."""
+"""JSON: a stable, documented document for tools (see docs/json-format.md).
+
+`format_version` bumps on breaking change.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 from lint import __version__
 from lint.engine import RunResult
 from lint.findings import Finding
-from lint.reporters import Options
+from lint.reporters import DEFAULT_OPTIONS, Options
 
 FORMAT_VERSION = 1
 
@@ -42,5 +45,5 @@ def _finding(f: Finding) -> dict[str, Any]:
             "file": f.file, "line": f.line, "column": f.column, "resource": f.resource}
 
 
-def render(result: RunResult, options: Options = Options()) -> str:
+def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     return json.dumps(as_data(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from lint.engine import RunResult, ScenarioResult
 from lint.findings import Finding
-from lint.reporters import Options
+from lint.reporters import DEFAULT_OPTIONS, Options
 
 _FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -53,9 +53,9 @@ def _suite(root: ET.Element, scenario: ScenarioResult, options: Options) -> None
             failure.text = clean(body)
         else:
             ET.SubElement(case, "system-out").text = clean(body)
-    for resource in scenario.resources:
-        if (resource.file, resource.ref) not in reported:
-            _case(suite, resource.file, resource.ref, resource.file, resource.locate(()).line)
+    for linted in scenario.resources:
+        if (linted.file, linted.ref) not in reported:
+            _case(suite, linted.file, linted.ref, linted.file, linted.locate(()).line)
     skipped = 0
     for entry in scenario.suppressed:
         finding = entry.finding
@@ -69,7 +69,7 @@ def _suite(root: ET.Element, scenario: ScenarioResult, options: Options) -> None
     suite.set("skipped", str(skipped))
 
 
-def render(result: RunResult, options: Options = Options()) -> str:
+def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     root = ET.Element("testsuites", {"name": "gie-lint"})
     for scenario in result.scenarios:
         _suite(root, scenario, options)

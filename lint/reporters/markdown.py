@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable
 
 from lint.engine import RunResult
+from lint.findings import Finding
 from lint.registry import Rule
-from lint.reporters import Options
+from lint.reporters import DEFAULT_OPTIONS, Options
+from lint.suppress import Suppressed
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "`": "\\`", "\\": "\\\\", "*": "\\*", "_": "\\_",
             "[": "\\[", "]": "\\]"}
@@ -24,9 +26,9 @@ def cell(text: str) -> str:
     return "<br>".join(part.strip() for part in escaped.split("\n"))
 
 
-def render(result: RunResult, options: Options = Options()) -> str:
+def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     lines = [] if options.quiet else ["# gie-lint report", ""]
-    rows = [(f, None) for f in result.findings]
+    rows: list[tuple[Finding, Suppressed | None]] = [(f, None) for f in result.findings]
     if options.show_suppressed:
         rows += [(s.finding, s) for s in result.suppressed]
     if rows:

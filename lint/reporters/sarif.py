@@ -1,4 +1,6 @@
-"""SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): rule metadata from the registry, one result per finding.
+"""SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
+
+Rule metadata comes from the registry; there is one result per finding.
 
 Paths are relative to the `%SRCROOT%` base (the working directory) so alerts map onto the repository.
 `partialFingerprints` hash the rule, file, resource and message, not the line: an alert survives lines
@@ -19,7 +21,7 @@ from lint import __version__
 from lint.engine import RunResult
 from lint.findings import Finding, Severity
 from lint.registry import Rule, all_rules
-from lint.reporters import Options, markdown, rule_url
+from lint.reporters import DEFAULT_OPTIONS, Options, markdown, rule_url
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "gieLint/v1"
@@ -28,16 +30,17 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 _LINE_REFS = re.compile(r"\b(lines?|column) \d+")  # "first at line 4": positions are not identity
 
 
-def render(result: RunResult, options: Options = Options()) -> str:
+def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     return json.dumps(as_data(result, options), indent=2, ensure_ascii=False) + "\n"
 
 
-def as_data(result: RunResult, options: Options = Options()) -> dict[str, Any]:
+def as_data(result: RunResult, options: Options = DEFAULT_OPTIONS) -> dict[str, Any]:
     rules = all_rules()
     index = {rule.id: position for position, rule in enumerate(rules)}
     occurrences: Counter[str] = Counter()
     results = [_result(f, index, occurrences, None) for f in result.findings]
-    results += [_result(s.finding, index, occurrences, s.reason, "external" if s.by.startswith("config") else "inSource")
+    results += [_result(s.finding, index, occurrences, s.reason,
+                        "external" if s.by.startswith("config") else "inSource")
                 for s in result.suppressed]
     run: dict[str, Any] = {
         "tool": {"driver": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lint.engine import RunResult
 from lint.findings import Finding, Severity
-from lint.reporters import Options
+from lint.reporters import DEFAULT_OPTIONS, Options
 from lint.suppress import Suppressed
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -32,10 +32,13 @@ def header_lines(result: RunResult) -> list[str]:
     lines = []
     for scenario in result.scenarios:
         suppressed = f", {len(scenario.suppressed)} suppressed" if scenario.suppressed else ""
+        requested = scenario.spec.kubernetes_version
+        k8s_source = "--kubernetes-version " + requested if requested else "newest bundled"
         lines.append(f"scenario {scenario.spec.name}: GIE {scenario.release.release.tag} "
                      f"({scenario.release.reason}); Kubernetes {scenario.kubernetes_version} schemas "
-                     f"({'--kubernetes-version ' + scenario.spec.kubernetes_version if scenario.spec.kubernetes_version else 'newest bundled'}); "
-                     f"{len(scenario.files)} files, {len(scenario.resources)} resources, {len(scenario.findings)} findings"
+                     f"({k8s_source}); "
+                     f"{len(scenario.files)} files, {len(scenario.resources)} resources, "
+                     f"{len(scenario.findings)} findings"
                      f"{suppressed}")
     return lines
 
@@ -49,7 +52,7 @@ def summary_line(result: RunResult) -> str:
             f"({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{suppressed})")
 
 
-def render(result: RunResult, options: Options = Options()) -> str:
+def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     lines = [] if options.quiet else header_lines(result)
     lines.extend(finding_line(f, options.color) for f in result.findings)
     if options.show_suppressed:

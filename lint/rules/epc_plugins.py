@@ -15,9 +15,8 @@ from typing import Any
 from lint import epc_facts, versions
 from lint.epc_wiring import upstream_registry_applies
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
-from lint.rules.pool_pods import unresolved
-
 
 # GIE062 ---------------------------------------------------------------------------------------------
 

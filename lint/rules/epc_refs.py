@@ -13,8 +13,8 @@ from typing import Any
 from lint import epc_facts
 from lint.epc_wiring import upstream_registry_applies
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
-from lint.rules.pool_pods import unresolved
 
 SINGLE_HANDLER = "single-profile-handler"
 

@@ -42,7 +42,8 @@ def _check_header(config: Any, context: Any) -> Iterator[Hit]:
 
 EPC_APIVERSION_KIND = Rule(
     id="GIE060", name="epc-apiversion-kind", severity=Severity.ERROR, scope="config",
-    summary="`inference.networking.x-k8s.io/v1alpha1` EndpointPickerConfig (llm-d-router also accepts `llm-d.ai/v1alpha1`).",
+    summary="`inference.networking.x-k8s.io/v1alpha1` EndpointPickerConfig "
+            "(llm-d-router also accepts `llm-d.ai/v1alpha1`).",
     rationale="The EPP's decoder has no other group/version/kind registered (\"no kind … is registered\"), so "
               "loading the config fails and the EPP exits.",
     bad="apiVersion: config.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig",
@@ -99,7 +100,8 @@ def _check_strict(config: Any, context: Any) -> Iterator[Hit]:
             if field == "schedulingProfiles":
                 for ref_index, ref in enumerate(item.get("plugins") or []):
                     yield from _unknown_keys(ref, spec["profile_plugin_fields"],
-                                             (field, index, "plugins", ref_index), "a profile's plugin reference", context)
+                                             (field, index, "plugins", ref_index), "a profile's plugin reference",
+                                             context)
 
 
 EPC_STRICT_SCHEMA = Rule(

@@ -8,9 +8,8 @@ from typing import Any
 
 from lint import epc_facts
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
-from lint.rules.pool_pods import unresolved
-
 
 # GIE066 ---------------------------------------------------------------------------------------------
 

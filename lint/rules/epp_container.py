@@ -43,7 +43,7 @@ def _check_config_mount(context: Any) -> Iterator[Hit]:
             continue
         relative = not path.startswith("/")
         workdir = container.data.get("workingDir")
-        if relative and not (isinstance(workdir, str) and workdir.startswith("/")):
+        if not (isinstance(workdir, str) and workdir.startswith("/")):
             # Relative to the image's WORKDIR (`/` for the upstream image): judge it as absolute, but only
             # when it lands under a mount (see `_config_mount`).
             workdir = "/"
@@ -76,7 +76,7 @@ def _config_mount(context: Any, workload: Workload, container: Container, flag: 
     if relative is None:
         return
     items = source.get("items")
-    key = relative
+    key: str | None = relative
     if isinstance(items, list) and items:
         by_path = {i.get("path"): i.get("key") for i in items if isinstance(i, dict)}
         if relative not in by_path:
@@ -87,7 +87,7 @@ def _config_mount(context: Any, workload: Workload, container: Container, flag: 
     maps = _configmaps(context, workload.namespace)
     if not maps:
         return  # no ConfigMap is linted here: it is created some other way
-    name = source.get("name")
+    name: Any = source.get("name")  # any YAML value: looked up as written
     configmap = maps.get(name)
     if configmap is None:
         # Another ConfigMap may come from an earlier step (guides apply the EPP config once); only a linted

@@ -219,7 +219,8 @@ def _check_standalone(context: Any) -> Iterator[Hit]:
 def _target_ports(args: EppArgs, most: int, target: Any) -> Iterator[Hit]:
     ports = args.get("endpoint-target-ports")
     if ports is None or not ports.value:
-        yield Hit(args.get("endpoint-selector").path if args.get("endpoint-selector") else args.args_path,
+        selector = args.get("endpoint-selector")
+        yield Hit(selector.path if selector else args.args_path,
                   f"--endpoint-selector needs --endpoint-target-ports with 1–{most} ports", target=target)
         return
     if is_placeholder(ports.value):

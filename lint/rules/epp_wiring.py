@@ -14,13 +14,12 @@ from lint import eppargs
 from lint.eppargs import EppArgs
 from lint.findings import Severity
 from lint.registry import Hit, Rule
-from lint.rules.pool_epp import _service_pools
 from lint.topology import Container, Pool, Workload
 
 
 def _pool_epps(context: Any) -> Iterator[tuple[Pool, Any, Workload, Container, EppArgs]]:
     """Each pool with its EPP Service and every EPP pod template behind that Service."""
-    for pool, service in _service_pools(context.topology):
+    for pool, service in context.topology.pools_with_service():
         for workload in context.topology.epp_workloads(service):
             container = eppargs.epp_container(workload)
             if container is None:
@@ -46,7 +45,7 @@ def _check_targetport(context: Any) -> Iterator[Hit]:
         ports = [p for p in service.get("spec", "ports") or [] if isinstance(p, dict)]
         index = next((i for i, p in enumerate(ports) if p.get("port") == ref.port), None) if ref else None
         grpc, _ = _effective(args, workload, container, "grpc-port")
-        if index is None or grpc is None or not grpc.strip().isdigit():
+        if ref is None or index is None or grpc is None or not grpc.strip().isdigit():
             continue
         grpc_port = int(grpc)
         entry = ports[index]
@@ -107,7 +106,8 @@ def _check_pool_namespace(context: Any) -> Iterator[Hit]:
                 value = env_facts["fallback"]
                 source = f"the fallback `{value}` (no --pool-namespace, no {env_facts['env']} env)"
         elif not value:
-            value = eppargs.flagset(release).spec("pool-namespace").default or "default"
+            spec = eppargs.flagset(release).spec("pool-namespace")  # no release lacks the flag
+            value = (spec.default if spec is not None else None) or "default"
             source = f"the --pool-namespace default `{value}`"
         if value == pool.namespace:
             continue

@@ -14,12 +14,13 @@ from typing import Any
 from lint import eppargs
 from lint.eppargs import EppArgs
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
 from lint.replicas import LeaderElection, Replicas, leader_election, replicas_of, where
 from lint.resources import Resource
-from lint.rules.pool_pods import unresolved
 from lint.stack import bound_rbac, grants_leases, service_account
 from lint.topology import Container, Workload
+from lint.violation import JsonPath
 
 _LE = "--ha-enable-leader-election"
 _LE_PROBES = {"liveness", "readiness"}
@@ -100,6 +101,7 @@ def _check_strategy(context: Any) -> Iterator[Hit]:
         kind = resource.get("spec", "strategy", "type")
         if kind == "Recreate" or (isinstance(kind, str) and unresolved(kind)):
             continue
+        path: JsonPath
         if isinstance(kind, str):
             path, now = ("spec", "strategy", "type"), f"strategy {kind}"
         else:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
 from lint.replicas import Replicas, replicas_of
-from lint.rules.pool_pods import unresolved
 from lint.topology import Pool, Topology
 
 

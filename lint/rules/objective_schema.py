@@ -62,7 +62,8 @@ OBJECTIVE_KIND_VERSION = Rule(
 
 def _claims_removed_fields(resource: Any, violation: Violation) -> bool:
     if resource.kind == "InferenceObjective":
-        return violation.path[:1] == ("spec",) and len(violation.path) == 2 and unknown_field(violation) in _REMOVED_OBJECTIVE_FIELDS
+        return (violation.path[:1] == ("spec",) and len(violation.path) == 2
+                and unknown_field(violation) in _REMOVED_OBJECTIVE_FIELDS)
     return resource.kind == "InferenceModel" and unknown_field(violation) == "priority" and len(violation.path) == 2
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from lint.findings import Severity
 from lint.model_servers import model_servers, served_names
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
 from lint.resources import Resource
 from lint.rules.objective_schema import LLMD_GROUP
-from lint.rules.pool_pods import unresolved
 from lint.topology import Pool, Topology
 from lint.topology_routes import POOL_GROUPS, pools_in, pools_named, routing
 from lint.violation import JsonPath
@@ -80,7 +80,7 @@ def _sent_names(resource: Resource) -> Iterator[tuple[JsonPath, str]]:
     """The model names an InferenceModel or InferenceModelRewrite forwards to the model servers."""
     if resource.kind == "InferenceModel":
         targets = resource.get("spec", "targetModels")
-        named = [(("spec", "targetModels", i, "name"), t.get("name"))
+        named: list[tuple[JsonPath, Any]] = [(("spec", "targetModels", i, "name"), t.get("name"))
                  for i, t in enumerate(targets if isinstance(targets, list) else []) if isinstance(t, dict)]
         named = named or [(("spec", "modelName"), resource.get("spec", "modelName"))]
     elif resource.kind == "InferenceModelRewrite":

@@ -88,7 +88,8 @@ POOL_APPPROTOCOL_CONSISTENCY = Rule(
     rationale="The gateway talks to the model servers with the pool's appProtocol (default `http`). A gRPC server "
               "needs HTTP/2 cleartext, and the EPP reports NOT_SERVING when its parser does not support the pool's "
               "protocol (`vllmgrpc-parser` supports only h2c), so the EPP never becomes Ready.",
-    bad="kind: InferencePool\nspec: {targetPorts: [{number: 8000}]}   # EPP config: parser: {pluginRef: vllmgrpc-parser}",
+    bad="kind: InferencePool\nspec: {targetPorts: [{number: 8000}]}"
+        "   # EPP config: parser: {pluginRef: vllmgrpc-parser}",
     good="kind: InferencePool\nspec: {appProtocol: kubernetes.io/h2c, targetPorts: [{number: 8000}]}",
     fix="Set `spec.appProtocol: kubernetes.io/h2c` on the pool (or use an HTTP parser and HTTP model servers).",
     check=_check,

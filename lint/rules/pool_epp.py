@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
-from lint.rules.pool_pods import unresolved
 from lint.topology import POOL_NAME_FLAGS, Pool, Topology
 
 
@@ -23,14 +23,6 @@ def _has_epp(topology: Topology, namespace: str) -> bool:
 
 def _field(pool: Pool) -> str:
     return str(pool.epp.path[-1]) if pool.epp else "endpointPickerRef"
-
-
-def _service_pools(topology: Topology) -> Iterator[tuple[Pool, Any]]:
-    """Each pool with the EPP Service it references, when both are in the scenario."""
-    for pool in topology.pools:
-        service = topology.epp_service(pool)
-        if service is not None:
-            yield pool, service
 
 
 # GIE020 ---------------------------------------------------------------------------------------------
@@ -67,7 +59,7 @@ POOL_EPP_SERVICE_EXISTS = Rule(
 # GIE021 ---------------------------------------------------------------------------------------------
 
 def _check_port(context: Any) -> Iterator[Hit]:
-    for pool, service in _service_pools(context.topology):
+    for pool, service in context.topology.pools_with_service():
         ref = pool.epp
         listed = service.get("spec", "ports")
         if ref is None or ref.port is None or not isinstance(listed, list) or not listed:
@@ -101,7 +93,7 @@ POOL_EPP_PORT_IS_SERVICE_PORT = Rule(
 
 def _check_service_selects(context: Any) -> Iterator[Hit]:
     topology: Topology = context.topology
-    for service in {id(s): s for _, s in _service_pools(topology)}.values():
+    for service in {id(s): s for _, s in topology.pools_with_service()}.values():
         selector = service.get("spec", "selector")
         if not isinstance(selector, dict) or not selector or not _has_epp(topology, service.namespace):
             continue
@@ -144,7 +136,7 @@ def pool_name_args(argv: list[tuple[Any, str]]) -> Iterator[tuple[Any, str]]:
 
 def _check_pool_name(context: Any) -> Iterator[Hit]:
     topology: Topology = context.topology
-    for pool, service in _service_pools(topology):
+    for pool, service in topology.pools_with_service():
         if unresolved(pool.name):
             continue
         for workload in topology.epp_workloads(service):

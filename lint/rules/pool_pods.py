@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
 from lint.topology import Topology, Workload
 
@@ -18,11 +19,6 @@ from lint.topology import Topology, Workload
 _CONTROLLER_KEYS = ("pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name",
                     "apps.kubernetes.io/pod-index", "job-name", "controller-uid")
 _CONTROLLER_PREFIXES = ("leaderworkerset.sigs.k8s.io/", "batch.kubernetes.io/")
-
-
-def unresolved(text: str) -> bool:
-    """A value still holding a placeholder (envsubst, Helm, Kubernetes `$(VAR)`): nothing can be said."""
-    return "$" in text or "{{" in text
 
 
 def _judgeable(selector: Mapping[str, str]) -> dict[str, str]:

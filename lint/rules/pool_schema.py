@@ -45,7 +45,8 @@ def _check_apiversion(resource: Any, context: Any) -> Iterator[Hit]:
 
 POOL_APIVERSION_KNOWN = Rule(
     id="GIE001", name="pool-apiversion-known", severity=Severity.ERROR, scope="resource",
-    summary="InferencePool apiVersion is `inference.networking.k8s.io/v1`, or `inference.networking.x-k8s.io/v1alpha2` on ≤v1.4.",
+    summary="InferencePool apiVersion is `inference.networking.k8s.io/v1`, "
+            "or `inference.networking.x-k8s.io/v1alpha2` on ≤v1.4.",
     rationale="With any other group there is no matching CRD (`no matches for kind`), and the HTTPRoute "
               "backendRef group cannot match. The v1alpha2 CRD was removed in v1.5.0.",
     bad="apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: InferencePool",
@@ -85,7 +86,8 @@ def _describe_v1_shape(resource: Any, violation: Violation) -> Hit | None:
                        f"needs `selector: {{matchLabels: {{{labels}}}}}`")
         if "matchExpressions" in flat:
             return Hit(("spec", "selector", "matchExpressions"),
-                       "inference.networking.k8s.io/v1 pools select by `matchLabels` only; `matchExpressions` is not supported")
+                       "inference.networking.k8s.io/v1 pools select by `matchLabels` only; "
+                       "`matchExpressions` is not supported")
         return Hit(("spec", "selector"), "`selector` needs `matchLabels` (a map of pod labels)")
     if path == ("spec", "targetPortNumber"):
         number = spec.get("targetPortNumber")
@@ -146,7 +148,8 @@ def _describe_v1alpha2_shape(resource: Any, violation: Violation) -> Hit | None:
         return Hit(("spec", "selector"), "inference.networking.x-k8s.io/v1alpha2 selects pods with a flat map "
                    "(`selector: {app: …}`); `matchLabels` is the v1 shape")
     if path == ("spec", "targetPorts"):
-        return Hit(path, "`targetPorts` is an inference.networking.k8s.io/v1 field; v1alpha2 uses `targetPortNumber: N`")
+        return Hit(path, "`targetPorts` is an inference.networking.k8s.io/v1 field; "
+                         "v1alpha2 uses `targetPortNumber: N`")
     if path == ("spec", "endpointPickerRef"):
         return Hit(path, "`endpointPickerRef` is an inference.networking.k8s.io/v1 field; v1alpha2 uses "
                          "`extensionRef: {name: …, portNumber: 9002}`")
@@ -155,7 +158,8 @@ def _describe_v1alpha2_shape(resource: Any, violation: Violation) -> Hit | None:
     missing = missing_field(violation)
     if missing == "targetPortNumber" and "targetPorts" in spec or missing == "extensionRef":
         return None
-    return Hit(("spec",), f"missing `{missing}`: a v1alpha2 pool requires `selector`, `targetPortNumber` and `extensionRef`")
+    return Hit(("spec",),
+               f"missing `{missing}`: a v1alpha2 pool requires `selector`, `targetPortNumber` and `extensionRef`")
 
 
 POOL_V1ALPHA2_SHAPE = Rule(
@@ -166,7 +170,8 @@ POOL_V1ALPHA2_SHAPE = Rule(
         "  targetPorts: [{number: 8000}]\n  selector: {matchLabels: {app: vllm}}",
     good="apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nspec:\n"
          "  targetPortNumber: 8000\n  selector: {app: vllm}\n  extensionRef: {name: vllm-epp}",
-    fix="Either write the v1alpha2 shape, or (better, from v1.0.0) switch the apiVersion to inference.networking.k8s.io/v1.",
+    fix="Either write the v1alpha2 shape, or (better, from v1.0.0) switch the apiVersion to "
+        "inference.networking.k8s.io/v1.",
     check=lambda resource, context: claimed_hits(resource, _claims_v1alpha2_shape, _describe_v1alpha2_shape),
     claims=_claims_v1alpha2_shape,
 )
@@ -201,7 +206,8 @@ _LIMIT_KEYWORDS = {"maxItems", "minItems", "minimum", "maximum", "minProperties"
 def _claims_limits(resource: Any, violation: Violation) -> bool:
     if resource.kind != POOL or violation.keyword not in _LIMIT_KEYWORDS:
         return False
-    return any(under(violation, *p) for p in (("spec", "targetPorts"), ("spec", "selector"), ("spec", "targetPortNumber")))
+    return any(under(violation, *p)
+               for p in (("spec", "targetPorts"), ("spec", "selector"), ("spec", "targetPortNumber")))
 
 
 def _describe_limits(resource: Any, violation: Violation) -> Hit:
@@ -232,12 +238,14 @@ def _claims_ref_present(resource: Any, violation: Violation) -> bool:
 
 def _check_ref_present(resource: Any, context: Any) -> Iterator[Hit]:
     yield from claimed_hits(resource, _claims_ref_present, lambda r, v: Hit(
-        ("spec",), f"missing `{v.detail}`: the CRD of GIE {context.release.tag} requires a reference to the EPP Service"))
+        ("spec",),
+        f"missing `{v.detail}`: the CRD of GIE {context.release.tag} requires a reference to the EPP Service"))
     spec = _spec(resource)
     if (_pool(resource, V1_POOL) and isinstance(resource.get("spec"), dict) and context.release.at_least("v1.6.0")
             and "endpointPickerRef" not in spec and "extensionRef" not in spec):
         yield Hit(("spec",), "no `endpointPickerRef`: optional in the v1.6 CRD, but most gateways still need it "
-                  "(Accepted=False, reason EndpointPickerRefMissing); add one unless your gateway picks endpoints itself",
+                  "(Accepted=False, reason EndpointPickerRefMissing); "
+                  "add one unless your gateway picks endpoints itself",
                   severity=Severity.WARNING)
 
 

@@ -11,11 +11,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
-from lint.rules.pool_pods import unresolved
 from lint.topology import Topology
-from lint.topology_routes import (GATEWAY_GROUP, POOL_GROUPS, BackendRef, Listener, ParentRef, Routing, admits_kind,
-                                  pools_named, routing)
+from lint.topology_routes import (
+    GATEWAY_GROUP,
+    POOL_GROUPS,
+    BackendRef,
+    Listener,
+    ParentRef,
+    Routing,
+    admits_kind,
+    pools_named,
+    routing,
+)
 
 
 def _served_pool_groups(context: Any) -> list[str]:
@@ -127,25 +136,25 @@ def _parent_problem(ref: ParentRef, view: Routing) -> str | None:
     gateway = view.gateway(ref.namespace, ref.name)
     if gateway is None or not gateway.listeners:
         return None  # not among the linted files
-    named = ", ".join(f"{l.name}:{l.port}" for l in gateway.listeners)
+    named = ", ".join(f"{listener.name}:{listener.port}" for listener in gateway.listeners)
     listeners = list(gateway.listeners)
     if ref.section is not None:
-        listeners = [l for l in listeners if l.name == ref.section]
+        listeners = [listener for listener in listeners if listener.name == ref.section]
         if not listeners:
             return f"Gateway {ref.namespace}/{ref.name} has no listener named `{ref.section}` (listeners: {named})"
     if ref.port is not None:
-        listeners = [l for l in listeners if l.port == ref.port]
+        listeners = [listener for listener in listeners if listener.port == ref.port]
         if not listeners:
             return f"no listener of Gateway {ref.namespace}/{ref.name} has port {ref.port} (listeners: {named})"
     kind = ref.route.kind
-    kinds = [admits_kind(l, kind) for l in listeners]
+    kinds = [admits_kind(listener, kind) for listener in listeners]
     if all(k is False for k in kinds):
         return f"no listener of Gateway {ref.namespace}/{ref.name} admits {kind}s (check `protocol` and " \
                "`allowedRoutes.kinds`)"
-    spaces = [_admits_namespace(l, ref.namespace, ref.route.namespace, view)
-              for l, k in zip(listeners, kinds) if k is not False]
+    spaces = [_admits_namespace(listener, ref.namespace, ref.route.namespace, view)
+              for listener, k in zip(listeners, kinds, strict=True) if k is not False]
     if spaces and all(s is False for s in spaces):
-        froms = sorted({l.allowed_from for l in listeners})
+        froms = sorted({listener.allowed_from for listener in listeners})
         return f"Gateway {ref.namespace}/{ref.name} admits routes from namespace {ref.route.namespace} on no " \
                f"listener (`allowedRoutes.namespaces.from: {'/'.join(froms)}`); allow it (e.g. `from: All`) " \
                "or create the route in the Gateway's namespace"

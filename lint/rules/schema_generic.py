@@ -36,8 +36,10 @@ SCHEMA_VIOLATION = Rule(
     summary="Every object validates against its schema (Kubernetes strict schemas for core kinds, the release's CRDs).",
     rationale="The API server rejects an object that breaks its schema, and kubectl's default strict field "
               "validation rejects unknown fields. Every violation is reported, each at its own field.",
-    bad="spec:\n  replicas: \"3\"\n  template:\n    spec:\n      containers:\n      - name: epp\n        ports: [{containerPort: \"9002\"}]",
-    good="spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: epp\n        ports: [{containerPort: 9002}]",
+    bad="spec:\n  replicas: \"3\"\n  template:\n    spec:\n      containers:\n      - name: epp\n"
+        "        ports: [{containerPort: \"9002\"}]",
+    good="spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: epp\n"
+         "        ports: [{containerPort: 9002}]",
     fix="Change the field as the message says (type, allowed values, required fields, unknown fields).",
     check=_check_schema,
 )
@@ -66,7 +68,8 @@ SCHEMA_UNKNOWN_KIND = Rule(
 
 def _check_unevaluated(resource: Any, context: Any) -> Iterator[Hit]:
     for path, rule_text, reason in resource.unevaluated_rules:
-        yield Hit(tuple(path), f"CEL rule could not be evaluated offline ({reason}), so it was not checked: {rule_text}")
+        yield Hit(tuple(path),
+                  f"CEL rule could not be evaluated offline ({reason}), so it was not checked: {rule_text}")
 
 
 CEL_UNEVALUATED = Rule(

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.findings import Severity
+from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
 from lint.replicas import leader_election
 from lint.resources import Resource
-from lint.rules.pool_pods import unresolved
 from lint.stack import PoolStack, grants_leases, identity, stacks
 from lint.violation import JsonPath
 
@@ -104,9 +104,11 @@ def _without_le_flag(data: dict[str, Any], resource: Resource, context: Any) -> 
 
 def _written(path: JsonPath, args: JsonPath, kept: list[int]) -> JsonPath:
     """A path into the args list without the LE flag, mapped back to the index written in the file."""
-    if path[:len(args)] != args or len(path) <= len(args) or not isinstance(path[len(args)], int):
+    if path[:len(args)] != args or len(path) <= len(args):
         return path
     index = path[len(args)]
+    if not isinstance(index, int):
+        return path
     return (*args, kept[index] if index < len(kept) else index, *path[len(args) + 1:])
 
 

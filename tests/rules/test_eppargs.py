@@ -52,11 +52,12 @@ def test_shell_wrappers_are_opaque() -> None:
 
 
 def test_quoted_values_are_a_warning() -> None:
+    import tempfile
+    from pathlib import Path
+
     from lint import engine
     from lint.findings import Severity
     from lint.registry import by_name
-    from pathlib import Path
-    import tempfile
 
     text = """apiVersion: apps/v1
 kind: Deployment

@@ -1,0 +1,39 @@
+"""Reading untrusted manifest data: values of the wrong shape read as absent, never as an exception.
+
+Rules run on objects whether or not they passed their schema (a schema error must not hide a wiring
+error), so every read of a nested value goes through these instead of trusting `.get(...) or []`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, item) for the mapping items of a list, skipping items of any other shape."""
+    for index, item in enumerate(as_list(value)):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def strings(value: Any) -> list[str]:
+    """The string items of a list (e.g. `apiGroups`, `verbs`, `args`)."""
+    return [item for item in as_list(value) if isinstance(item, str)]
+
+
+def text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def key(value: Any) -> str | int | None:
+    """A value usable as a lookup key (names, ports): strings and integers only."""
+    return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
