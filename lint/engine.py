@@ -125,7 +125,11 @@ def _run_variants(rules: Iterable[Rule], results: list[ScenarioResult], severiti
         for rule in rules:
             if rule.scope != "variants" or rule.check is None:
                 continue
-            for hit in rule.check(variant, base):
+            anchor = variant.resources[0] if variant.resources else None
+            for hit in _guarded(rule, partial(rule.check, variant, base), anchor):
+                if isinstance(hit, Finding):
+                    found.append(hit)
+                    continue
                 target: Resource = hit.target
                 found.append(_finding(rule, severities.get(rule.id, rule.severity), hit.severity, hit.message,
                                       target.file, target.locate(hit.path), target.ref))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lint.resources import Resource
+from lint.shape import dicts
 from lint.violation import JsonPath
 from lint.yamldoc import Mark, Positions, parse_stream
 
@@ -106,8 +107,8 @@ def _from_args(resource: Resource) -> Iterator[EmbeddedConfig]:
     if not isinstance(spec, dict):
         return
     base: JsonPath = ("spec",) if resource.kind == "Pod" else ("spec", "template", "spec")
-    for index, container in enumerate(spec.get("containers") or []):
-        args = container.get("args") if isinstance(container, dict) else None
+    for index, container in dicts(spec.get("containers")):
+        args = container.get("args")
         if not isinstance(args, list):
             continue
         for position, arg in enumerate(args):

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from lint.placeholders import unresolved
+from lint.shape import dig
 from lint.topology import Container, Workload
 from lint.versions import Release, parse
 from lint.violation import JsonPath
@@ -338,13 +339,13 @@ def env_value(workload: Workload, container: Container, name: str) -> tuple[str 
     """
     value: str | None = None
     known = True
-    for item in container.data.get("env") or []:
-        if not isinstance(item, dict) or item.get("name") != name:
+    for item in container.env:
+        if item.get("name") != name:
             continue
         if "value" in item:
             value, known = str(item["value"]), True
             continue
-        field_path = ((item.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath")
+        field_path = dig(item, "valueFrom", "fieldRef", "fieldPath")
         if field_path == "metadata.namespace":
             value, known = workload.namespace, True
         else:

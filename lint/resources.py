@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lint.shape import as_list, dig
 from lint.source import SourceFile
 from lint.violation import JsonPath, Violation
 from lint.yamldoc import Document, Mark
@@ -67,15 +68,8 @@ class Resource:
         return f"{self.kind} {self.namespace}/{name}" if self.namespace else f"{self.kind} {name}"
 
     def get(self, *path: str | int) -> Any:
-        node: Any = self.data
-        for step in path:
-            if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
-                node = node[step]
-            elif isinstance(step, str) and isinstance(node, dict) and step in node:
-                node = node[step]
-            else:
-                return None
-        return node
+        """The value at `path` in the object; None when missing or when a node on the way has another shape."""
+        return dig(self.data, *path)
 
     def locate(self, path: JsonPath) -> Mark:
         """Where `path` (relative to this object) is written in the original file."""
@@ -96,7 +90,7 @@ def extract(source: SourceFile, default_namespace: str) -> Iterator[Resource]:
         if not is_object(data):
             continue
         if data["kind"] == "List" or (data["kind"].endswith("List") and isinstance(data.get("items"), list)):
-            for index, item in enumerate(data.get("items") or []):
+            for index, item in enumerate(as_list(data.get("items"))):
                 if is_object(item):
                     yield _resource(item, source, document, ("items", index), default_namespace)
             continue

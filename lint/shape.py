@@ -37,3 +37,17 @@ def text(value: Any) -> str | None:
 def key(value: Any) -> str | int | None:
     """A value usable as a lookup key (names, ports): strings and integers only."""
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def dig(value: Any, *path: str | int) -> Any:
+    """The value at `path` below `value` (keys into mappings, indices into lists); None when a step is missing
+    or the node on the way has another shape (e.g. `dig(env, "valueFrom", "fieldRef", "fieldPath")`)."""
+    node = value
+    for step in path:
+        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+            node = node[step]
+        elif isinstance(step, str) and isinstance(node, dict) and step in node:
+            node = node[step]
+        else:
+            return None
+    return node

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lint.resources import Resource
+from lint.shape import dicts, key, strings
 from lint.topology import Pool, Topology, Workload
 
 
@@ -84,8 +85,8 @@ def bound_rbac(resources: list[Resource], account: str, namespace: str) -> list[
 def grants_leases(role: Resource) -> bool:
     """A (Cluster)Role that names the coordination.k8s.io `leases` resource (leader election)."""
     rules = role.get("rules")
-    return any(isinstance(rule, dict) and "coordination.k8s.io" in (rule.get("apiGroups") or [])
-               and "leases" in (rule.get("resources") or []) for rule in (rules if isinstance(rules, list) else []))
+    return any("coordination.k8s.io" in strings(rule.get("apiGroups")) and "leases" in strings(rule.get("resources"))
+               for _, rule in dicts(rules))
 
 
 def _routes(resources: list[Resource], pool: Pool) -> list[Resource]:
@@ -120,9 +121,8 @@ def _gateways(resources: list[Resource], routes: list[Resource]) -> list[Resourc
 
 
 def _configmaps(resources: list[Resource], workload: Workload) -> list[Resource]:
-    volumes = workload.resource.get(*workload.pod_spec_path, "volumes")
-    names = {v["configMap"].get("name") for v in (volumes if isinstance(volumes, list) else [])
-             if isinstance(v, dict) and isinstance(v.get("configMap"), dict)}
+    names = {key(v["configMap"].get("name")) for _, v in dicts(workload.pod_spec.get("volumes"))
+             if isinstance(v.get("configMap"), dict)}
     return [r for r in resources if r.kind == "ConfigMap" and r.namespace == workload.namespace and r.name in names]
 
 

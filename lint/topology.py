@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lint.resources import Resource
+from lint.shape import as_dict, dicts, dig, key
 from lint.violation import JsonPath
 
 POOL = "InferencePool"
@@ -77,14 +78,34 @@ class Container:
         value = self.data.get("image")
         return value if isinstance(value, str) else ""
 
+    @property
+    def ports(self) -> list[dict[str, Any]]:
+        """The mapping items of `ports` (other items, or a `ports` of another shape, read as absent)."""
+        return [item for _, item in dicts(self.data.get("ports"))]
+
+    @property
+    def mounts(self) -> list[dict[str, Any]]:
+        """The mapping items of `volumeMounts`."""
+        return [item for _, item in dicts(self.data.get("volumeMounts"))]
+
+    @property
+    def env(self) -> list[dict[str, Any]]:
+        """The mapping items of `env`."""
+        return [item for _, item in dicts(self.data.get("env"))]
+
+    def grpc_probe(self, probe: str) -> dict[str, Any] | None:
+        """The `grpc` action of a probe (`livenessProbe`, …) when it is a mapping."""
+        grpc = dig(self.data, probe, "grpc")
+        return grpc if isinstance(grpc, dict) else None
+
     def argv(self) -> list[tuple[JsonPath, str]]:
         """`command` then `args`, each string item with its path (non-strings are skipped)."""
         items = []
-        for key in ("command", "args"):
-            values = self.data.get(key)
+        for field_name in ("command", "args"):
+            values = self.data.get(field_name)
             for index, value in enumerate(values if isinstance(values, list) else []):
                 if isinstance(value, str):
-                    items.append(((*self.path, key, index), value))
+                    items.append(((*self.path, field_name, index), value))
         return items
 
 
@@ -103,6 +124,25 @@ class Workload:
     @property
     def namespace(self) -> str:
         return self.resource.namespace
+
+    @property
+    def pod_spec(self) -> dict[str, Any]:
+        return as_dict(self.resource.get(*self.pod_spec_path))
+
+    @property
+    def volumes(self) -> dict[str | int, dict[str, Any]]:
+        """The pod's mapping `volumes` by name (a volume without a usable name cannot be mounted by name)."""
+        found: dict[str | int, dict[str, Any]] = {}
+        for _, volume in dicts(self.pod_spec.get("volumes")):
+            name = key(volume.get("name"))
+            if name is not None:
+                found[name] = volume
+        return found
+
+    def volume(self, name: Any) -> dict[str, Any]:
+        """The pod volume a mount names; empty when there is none (or `name` is not a name)."""
+        wanted = key(name)
+        return self.volumes.get(wanted, {}) if wanted is not None else {}
 
 
 def find_epp_container(containers: Iterable[Container]) -> Container | None:
@@ -243,9 +283,7 @@ def _workloads(resource: Resource) -> Iterable[Workload]:
         labels = {k: v for k, v in labels.items() if isinstance(k, str) and isinstance(v, str)} \
             if isinstance(labels, dict) else {}
         pod_spec: JsonPath = (*base, "spec")
-        containers = [Container(c, (*pod_spec, "containers", i))
-                      for i, c in enumerate(spec.get("containers") or []) if isinstance(c, dict)]
+        containers = [Container(c, (*pod_spec, "containers", i)) for i, c in dicts(spec.get("containers"))]
         containers += [Container(c, (*pod_spec, "initContainers", i), sidecar=True)
-                       for i, c in enumerate(spec.get("initContainers") or [])
-                       if isinstance(c, dict) and c.get("restartPolicy") == "Always"]
+                       for i, c in dicts(spec.get("initContainers")) if c.get("restartPolicy") == "Always"]
         yield Workload(resource, labels, pod_spec, tuple(containers), find_epp_container(containers) is not None)

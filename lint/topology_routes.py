@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lint.resources import Resource
-from lint.shape import as_dict
+from lint.shape import as_dict, dicts
 from lint.topology import POOL, V1_GROUP, Pool, Topology, string_map
 from lint.violation import JsonPath
 
@@ -228,7 +228,7 @@ def _listeners(gateway: Resource) -> Iterator[Listener]:
         selector = as_dict(namespaces.get("selector"))
         labels = None if selector.get("matchExpressions") else string_map(selector.get("matchLabels"))
         kinds = tuple((str(k.get("group", GATEWAY_GROUP)), str(k.get("kind")))
-                      for k in (allowed.get("kinds") or []) if isinstance(k, dict) and k.get("kind"))
+                      for _, k in dicts(allowed.get("kinds")) if k.get("kind"))
         port = item.get("port")
         yield Listener(str(item.get("name", "")), port if isinstance(port, int) else None,
                        str(item.get("protocol", "")), str(namespaces.get("from") or "Same"), labels, kinds)

@@ -13,6 +13,7 @@ from lint import versions
 from lint.epc import elided
 from lint.findings import Severity
 from lint.registry import Hit, Rule
+from lint.shape import as_list
 
 LLMD_EPC_API_VERSION = "llm-d.ai/v1alpha1"
 
@@ -90,7 +91,7 @@ def _check_strict(config: Any, context: Any) -> Iterator[Hit]:
         if items is not None and not isinstance(items, list):
             yield Hit((field,), f"`{field}` must be a list")
             continue
-        for index, item in enumerate(items or []):
+        for index, item in enumerate(as_list(items)):
             if elided(item):
                 continue
             if not isinstance(item, dict):
@@ -98,7 +99,7 @@ def _check_strict(config: Any, context: Any) -> Iterator[Hit]:
                 continue
             yield from _unknown_keys(item, item_fields, (field, index), what, context)
             if field == "schedulingProfiles":
-                for ref_index, ref in enumerate(item.get("plugins") or []):
+                for ref_index, ref in enumerate(as_list(item.get("plugins"))):
                     yield from _unknown_keys(ref, spec["profile_plugin_fields"],
                                              (field, index, "plugins", ref_index), "a profile's plugin reference",
                                              context)

@@ -14,6 +14,7 @@ from lint import eppargs
 from lint.eppargs import EppArgs
 from lint.findings import Severity
 from lint.registry import Hit, Rule
+from lint.shape import as_dict, dicts, key
 from lint.topology import Container, Workload
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -54,41 +55,37 @@ def _check_config_mount(context: Any) -> Iterator[Hit]:
 
 def _config_mount(context: Any, workload: Workload, container: Container, flag: Any, path: str,
                   guessed: bool) -> Iterator[Hit]:
-    pod = workload.resource.get(*workload.pod_spec_path) or {}
-    volumes = {v.get("name"): v for v in pod.get("volumes") or [] if isinstance(v, dict)}
-    mounts = [m for m in container.data.get("volumeMounts") or []
-              if isinstance(m, dict) and isinstance(m.get("mountPath"), str)]
+    mounts = [m for m in container.mounts if isinstance(m.get("mountPath"), str)]
     covering = [m for m in mounts if _under(path, m)]
     target = workload.resource
     if not covering:
         # Only speak when a ConfigMap is mounted at all: otherwise the file may come from the image.
-        if not guessed and any("configMap" in (volumes.get(m.get("name")) or {}) for m in mounts):
+        if not guessed and any("configMap" in workload.volume(m.get("name")) for m in mounts):
             places = ", ".join(sorted(m["mountPath"] for m in mounts))
             yield Hit(flag.value_path, f"--config-file {path} is not under any volume mount of the container "
                       f"(mounts: {places}); the EPP cannot read it and exits", target=target)
         return
     mount = max(covering, key=lambda m: len(m["mountPath"]))
-    volume = volumes.get(mount.get("name"))
-    source = (volume or {}).get("configMap")
+    source = workload.volume(mount.get("name")).get("configMap")
     if not isinstance(source, dict) or eppargs.is_placeholder(str(source.get("name"))):
         return  # not a ConfigMap volume (or an unknown one): nothing to check
     relative = _relative(path, mount)
     if relative is None:
         return
     items = source.get("items")
-    key: str | None = relative
+    wanted: str | int | None = relative
     if isinstance(items, list) and items:
-        by_path = {i.get("path"): i.get("key") for i in items if isinstance(i, dict)}
+        by_path = {key(i.get("path")): i.get("key") for _, i in dicts(items)}
         if relative not in by_path:
             yield Hit(flag.value_path, f"--config-file {path}: volume `{mount.get('name')}` projects only "
                       f"{', '.join(sorted(map(str, by_path)))} (items), not `{relative}`", target=target)
             return
-        key = by_path[relative]
+        wanted = key(by_path[relative])
     maps = _configmaps(context, workload.namespace)
     if not maps:
         return  # no ConfigMap is linted here: it is created some other way
-    name: Any = source.get("name")  # any YAML value: looked up as written
-    configmap = maps.get(name)
+    name = key(source.get("name"))  # a name of another shape reads as absent
+    configmap = maps.get(name) if isinstance(name, str) else None
     if configmap is None:
         # Another ConfigMap may come from an earlier step (guides apply the EPP config once); only a linted
         # ConfigMap that carries an EndpointPickerConfig shows the config was meant to be in these files.
@@ -96,9 +93,9 @@ def _config_mount(context: Any, workload: Workload, container: Container, flag: 
             yield Hit(flag.value_path, f"--config-file {path} comes from ConfigMap `{name}`, which is not among the "
                       f"ConfigMaps of namespace {workload.namespace} ({', '.join(sorted(maps))})", target=target)
         return
-    keys = set(configmap.get("data") or {}) | set(configmap.get("binaryData") or {})
-    if key not in keys:
-        yield Hit(flag.value_path, f"--config-file {path} needs key `{key}` in ConfigMap `{name}`, which has "
+    keys = set(as_dict(configmap.get("data"))) | set(as_dict(configmap.get("binaryData")))
+    if wanted not in keys:
+        yield Hit(flag.value_path, f"--config-file {path} needs key `{wanted}` in ConfigMap `{name}`, which has "
                   f"{', '.join(sorted(keys)) or 'no keys'}; rename the key or the path", target=target)
 
 
@@ -139,8 +136,8 @@ EPP_CONFIG_MOUNT = Rule(
 
 def _grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
     for probe in _PROBES:
-        grpc = (container.data.get(probe) or {}).get("grpc") if isinstance(container.data.get(probe), dict) else None
-        if isinstance(grpc, dict):
+        grpc = container.grpc_probe(probe)
+        if grpc is not None:
             yield probe, grpc
 
 
@@ -219,7 +216,7 @@ def _check_container_ports(context: Any) -> Iterator[Hit]:
         declared = container.data.get("ports")
         if not isinstance(declared, list):
             continue  # no ports at all: nothing declared to compare (the Service rules cover wiring)
-        numbers = {p.get("containerPort") for p in declared if isinstance(p, dict)}
+        numbers = {key(p.get("containerPort")) for p in container.ports}
         for name, role in _PORT_FLAGS:
             port = _port(args, workload, container, name)
             if port is not None and port not in numbers:

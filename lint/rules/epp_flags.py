@@ -16,6 +16,7 @@ from lint import eppargs
 from lint.eppargs import EppArgs, Flag, is_placeholder
 from lint.findings import Severity
 from lint.registry import Hit, Rule
+from lint.shape import dig
 
 
 def _unknowable(flag: Flag) -> bool:
@@ -204,8 +205,7 @@ def _check_standalone(context: Any) -> Iterator[Hit]:
         yield from _target_ports(args, limits["max_target_ports"], target)
         env = limits["pod_name_env"]
         value, known = eppargs.env_value(workload, container, env)
-        field_path = next((((e.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath")
-                           for e in container.data.get("env") or [] if isinstance(e, dict) and e.get("name") == env),
+        field_path = next((dig(e, "valueFrom", "fieldRef", "fieldPath") for e in container.env if e.get("name") == env),
                           None)
         if known and value is None and field_path != "metadata.name":
             yield Hit(selector.path, f"standalone mode needs env {env} from the downward API (fieldRef "

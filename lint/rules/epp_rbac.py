@@ -17,6 +17,7 @@ from lint.eppargs import EppArgs
 from lint.findings import Severity
 from lint.rbac import Account, PolicyRule, Rbac
 from lint.registry import Hit, Rule
+from lint.shape import strings
 from lint.topology import Container, Workload, string_map
 
 WATCHED = frozenset({"pods", "inferencepools", "inferencemodels", "inferenceobjectives", "inferencemodelrewrites"})
@@ -155,7 +156,7 @@ def _targets(monitor: Any, epp: Epp, context: Any) -> bool:
     if not selector:
         return False
     names = monitor.get("spec", "namespaceSelector", "matchNames")
-    namespaces = set(names) if isinstance(names, list) else {monitor.namespace}
+    namespaces = set(strings(names)) if isinstance(names, list) else {monitor.namespace}
     if monitor.kind in ("PodMonitoring", "ClusterPodMonitoring", "PodMonitor"):
         near = monitor.kind == "ClusterPodMonitoring" or epp.workload.namespace in namespaces
         return near and selector.items() <= epp.workload.labels.items()

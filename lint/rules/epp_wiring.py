@@ -14,6 +14,7 @@ from lint import eppargs
 from lint.eppargs import EppArgs
 from lint.findings import Severity
 from lint.registry import Hit, Rule
+from lint.shape import dicts, key
 from lint.topology import Container, Pool, Workload
 
 
@@ -42,7 +43,7 @@ def _effective(args: EppArgs, workload: Workload, container: Container, name: st
 def _check_targetport(context: Any) -> Iterator[Hit]:
     for pool, service, workload, container, args in _pool_epps(context):
         ref = pool.epp
-        ports = [p for p in service.get("spec", "ports") or [] if isinstance(p, dict)]
+        ports = [p for _, p in dicts(service.get("spec", "ports"))]
         index = next((i for i, p in enumerate(ports) if p.get("port") == ref.port), None) if ref else None
         grpc, _ = _effective(args, workload, container, "grpc-port")
         if ref is None or index is None or grpc is None or not grpc.strip().isdigit():
@@ -51,8 +52,7 @@ def _check_targetport(context: Any) -> Iterator[Hit]:
         entry = ports[index]
         target = entry.get("targetPort", entry.get("port"))
         path = ("spec", "ports", index, "targetPort" if "targetPort" in entry else "port")
-        declared = {p.get("name"): p.get("containerPort") for p in container.data.get("ports") or []
-                    if isinstance(p, dict)}
+        declared = {key(p.get("name")): p.get("containerPort") for p in container.ports}
         if isinstance(target, str):
             if eppargs.is_placeholder(target):
                 continue

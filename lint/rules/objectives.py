@@ -17,6 +17,7 @@ from lint.placeholders import unresolved
 from lint.registry import Hit, Rule
 from lint.resources import Resource
 from lint.rules.objective_schema import LLMD_GROUP
+from lint.shape import dicts
 from lint.topology import Pool, Topology
 from lint.topology_routes import POOL_GROUPS, pools_in, pools_named, routing
 from lint.violation import JsonPath
@@ -87,7 +88,7 @@ def _sent_names(resource: Resource) -> Iterator[tuple[JsonPath, str]]:
         rules = resource.get("spec", "rules")
         named = [(("spec", "rules", r, "targets", t, "modelRewrite"), target.get("modelRewrite"))
                  for r, rule in enumerate(rules if isinstance(rules, list) else []) if isinstance(rule, dict)
-                 for t, target in enumerate(rule.get("targets") or []) if isinstance(target, dict)]
+                 for t, target in dicts(rule.get("targets"))]
     else:
         named = []
     for path, name in named:
