@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from lint.placeholders import unresolved
-from lint.shape import dig
+from lint.shape import decimal, dig
 from lint.topology import Container, Workload
 from lint.versions import Release, parse
 from lint.violation import JsonPath
@@ -224,9 +224,7 @@ class EppArgs:
     def int_value(self, name: str) -> int | None:
         """An integer flag's effective value, None when unknowable (placeholders, garbage)."""
         value = self.value(name)
-        if value is None or not re.fullmatch(r"\s*\d+\s*", value):
-            return None
-        return int(value)
+        return decimal(value.strip()) if value is not None else None
 
 
 is_placeholder = unresolved  # the name the flag rules read best with

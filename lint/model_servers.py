@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lint.placeholders import unresolved
+from lint.shape import decimal
 from lint.topology import Container, Pool, Topology, Workload
 
 # Listen port when `--port` is not given (vLLM and sglang defaults; the simulator's is not confirmed).
@@ -187,8 +188,9 @@ def listen_ports(workload: Workload) -> Ports:
         flagged = flag_values(argv, "--port")
         if flagged:
             for value in flagged:
-                if value.isdigit():
-                    numbers.add(int(value))
+                number = decimal(value)
+                if number is not None:
+                    numbers.add(number)
                 else:
                     opaque = True
         elif kind in DEFAULT_PORTS:

@@ -188,6 +188,9 @@ def _release_key(tag: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", tag))
 
 
+_CORE_STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,200}")
+
+
 def _core_file_stem(api_version: str, kind: str) -> str:
     """kubernetes-validate's naming: ``rbac.authorization.k8s.io/v1`` Role -> ``role-rbac-v1``."""
     group, _, version = api_version.rpartition("/")
@@ -246,7 +249,10 @@ class SchemaStore:
         return None
 
     def _core_file(self, api_version: str, kind: str) -> Path | None:
-        path = self._k8s_dir / f"{_core_file_stem(api_version, kind)}.json"
+        stem = _core_file_stem(api_version, kind)
+        if not _CORE_STEM.fullmatch(stem):
+            return None  # no schema file has such a name (and a manifest's text never becomes a path)
+        path = self._k8s_dir / f"{stem}.json"
         if not path.is_file():
             return None
         group, _, version = api_version.rpartition("/")

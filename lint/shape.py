@@ -34,6 +34,14 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def decimal(value: Any) -> int | None:
+    """The number a string of ASCII digits spells (`"9002"`), as Go's strconv reads a port or a count; None for
+    anything else (signs, spaces, other scripts' digits, more digits than an int64 has), never an exception."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        return int(value)
+    return None
+
+
 def key(value: Any) -> str | int | None:
     """A value usable as a lookup key (names, ports): strings and integers only."""
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None

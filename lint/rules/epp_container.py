@@ -14,7 +14,7 @@ from lint import eppargs
 from lint.eppargs import EppArgs
 from lint.findings import Severity
 from lint.registry import Hit, Rule
-from lint.shape import as_dict, dicts, key
+from lint.shape import as_dict, decimal, dicts, key
 from lint.topology import Container, Workload
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -26,7 +26,7 @@ def _port(args: EppArgs, workload: Workload, container: Container, name: str) ->
     if flag is None:
         return args.int_value(name)
     value = eppargs.resolve(flag.value, workload, container)
-    return int(value) if value is not None and value.strip().isdigit() else None
+    return decimal(value.strip()) if value is not None else None
 
 
 # GIE034 ---------------------------------------------------------------------------------------------

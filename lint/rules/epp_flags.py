@@ -16,7 +16,7 @@ from lint import eppargs
 from lint.eppargs import EppArgs, Flag, is_placeholder
 from lint.findings import Severity
 from lint.registry import Hit, Rule
-from lint.shape import dig
+from lint.shape import decimal, dig
 
 
 def _unknowable(flag: Flag) -> bool:
@@ -226,7 +226,8 @@ def _target_ports(args: EppArgs, most: int, target: Any) -> Iterator[Hit]:
     if is_placeholder(ports.value):
         return
     items = ports.value.split(",")
-    if len(items) > most or not all(i.strip().isdigit() and int(i) <= 65535 for i in items):
+    numbers = [decimal(i.strip()) for i in items]
+    if len(items) > most or not all(n is not None and n <= 65535 for n in numbers):
         yield Hit(ports.value_path, f"--endpoint-target-ports `{ports.value}` must be 1–{most} comma-separated "
                   "port numbers (0–65535)", target=target)
 

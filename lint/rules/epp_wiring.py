@@ -14,7 +14,7 @@ from lint import eppargs
 from lint.eppargs import EppArgs
 from lint.findings import Severity
 from lint.registry import Hit, Rule
-from lint.shape import dicts, key
+from lint.shape import decimal, dicts, key
 from lint.topology import Container, Pool, Workload
 
 
@@ -46,9 +46,9 @@ def _check_targetport(context: Any) -> Iterator[Hit]:
         ports = [p for _, p in dicts(service.get("spec", "ports"))]
         index = next((i for i, p in enumerate(ports) if p.get("port") == ref.port), None) if ref else None
         grpc, _ = _effective(args, workload, container, "grpc-port")
-        if ref is None or index is None or grpc is None or not grpc.strip().isdigit():
+        grpc_port = decimal(grpc.strip()) if grpc is not None else None
+        if ref is None or index is None or grpc_port is None:
             continue
-        grpc_port = int(grpc)
         entry = ports[index]
         target = entry.get("targetPort", entry.get("port"))
         path = ("spec", "ports", index, "targetPort" if "targetPort" in entry else "port")
@@ -56,8 +56,9 @@ def _check_targetport(context: Any) -> Iterator[Hit]:
         if isinstance(target, str):
             if eppargs.is_placeholder(target):
                 continue
-            if target.isdigit():
-                target = int(target)
+            number = decimal(target)
+            if number is not None:
+                target = number
             elif target not in declared:
                 yield Hit(path, f"targetPort `{target}` names no port of the EPP container in {workload.resource.ref} "
                           f"(named ports: {', '.join(sorted(str(n) for n in declared if n)) or 'none'}); the Service "
