@@ -153,9 +153,20 @@ def load_crds(folder: Path) -> list[dict[str, Any]]:
     return crds
 
 
+def _section_commits(sources_md: str, heading: str) -> dict[str, str]:
+    """Tag -> commit from the tables under the `## <heading>` sections of SOURCES.md (tags repeat across
+    projects, so each family reads only its own sections)."""
+    commits: dict[str, str] = {}
+    for section in re.split(r"^## ", sources_md, flags=re.M)[1:]:
+        if section.startswith(heading):
+            commits.update(re.findall(r"^\| (v\d+\.\d+\.\d+) \| ([0-9a-f]{40}) \|", section, re.M))
+    return commits
+
+
 def readme_text(index: dict[str, dict[str, dict[str, str]]], sources_md: str) -> str:
     """schemas/README.md: provenance and what the conversion does, regenerated with the schemas."""
-    commits = dict(re.findall(r"^\| (v\d+\.\d+\.\d+) \| ([0-9a-f]{40}) \|", sources_md, re.M))
+    commits = {"gie": _section_commits(sources_md, "gateway-api-inference-extension/"),
+               "gateway-api": _section_commits(sources_md, "gateway-api/")}
     lines = [
         "# Generated JSON Schemas — do not edit by hand",
         "",
@@ -173,7 +184,7 @@ def readme_text(index: dict[str, dict[str, dict[str, str]]], sources_md: str) ->
         ("gateway-api", "kubernetes-sigs/gateway-api", "config/crd/standard (standard channel)"),
     ):
         for tag, kinds in index[family].items():
-            lines.append(f"| {family} | {upstream} `{path}` | {tag} | {commits.get(tag, '-')} | {len(kinds)} |")
+            lines.append(f"| {family} | {upstream} `{path}` | {tag} | {commits[family].get(tag, '-')} | {len(kinds)} |")
     lines += [
         "",
         "The CRDs are licensed Apache-2.0 by The Kubernetes Authors; these files are derived from them.",

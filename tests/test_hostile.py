@@ -72,6 +72,75 @@ def test_type_confused_reference_system_never_crashes(batch: int, tmp_path: Path
         assert not crashed, (docs, crashed)
 
 
+def _crashes(docs: list[Any], tmp_path: Path) -> list[Any]:
+    target = tmp_path / "hostile.yaml"
+    target.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    runs = [engine.run([engine.ScenarioSpec(name="hostile", paths=(str(target),), gie_version=version)])
+            for version in ("v1.5.0", "v1.0.0")]
+    return [f for run in runs for f in run.findings if f.rule_id == "GIE999"]
+
+
+_EPP = ("Deployment", "vllm-qwen3-sim-epp")
+_EPP_POD = ("spec", "template", "spec")
+# Single replacements in the reference system that once crashed a rule or the engine (site in the comment).
+KNOWN_SITES: list[tuple[tuple[str, str], tuple[Any, ...], Any]] = [
+    (("Role", "vllm-qwen3-sim-epp-leader-election"), ("rules", 0, "apiGroups"), 5),  # stack.grants_leases
+    (("Role", "vllm-qwen3-sim-epp-leader-election"), ("rules", 0, "resources"), True),  # stack.grants_leases
+    (_EPP, (*_EPP_POD, "containers", 0, "ports", 0, "name"), ["grpc"]),  # epp_wiring._check_targetport
+    (_EPP, (*_EPP_POD, "containers", 0, "ports", 0, "containerPort"), [9002]),  # epp_container GIE037
+    (_EPP, (*_EPP_POD, "volumes", 0, "name"), ["x"]),  # epp_container._config_mount
+    (_EPP, (*_EPP_POD, "containers", 0, "volumeMounts", 0, "name"), {"": None}),  # epp_container._config_mount
+    (_EPP, (*_EPP_POD, "volumes", 0, "configMap", "name"), {"": None}),  # epp_container._config_mount
+    (("ConfigMap", "vllm-qwen3-sim-epp-config"), ("data",), 1.5),  # epp_container._config_mount
+    (("ConfigMap", "vllm-qwen3-sim-epp-config"), ("data",), [None]),  # epp_container._config_mount
+    (_EPP, (*_EPP_POD, "containers", 0, "env"), 70000),  # eppargs.env_value
+    (_EPP, (*_EPP_POD, "containers"), 1.5),  # epc._from_args, topology._workloads
+    (_EPP, (*_EPP_POD, "containers", 0, "args", 2), "--grpc-port=²"),  # epp_wiring: "²".isdigit(), int() fails
+    (_EPP, ("kind",), "a" * 300),  # schemas._core_file: the kind became a file name
+]
+
+
+@pytest.mark.parametrize(("owner", "path", "value"), KNOWN_SITES,
+                         ids=[f"{o[0]}.{'.'.join(map(str, p))}={type(v).__name__}" for o, p, v in KNOWN_SITES])
+def test_known_crash_sites(owner: tuple[str, str], path: tuple[Any, ...], value: Any, tmp_path: Path) -> None:
+    docs = [d for f in REFERENCE for d in yaml.safe_load_all(f.read_text()) if d]
+    index = next(i for i, d in enumerate(docs) if (d["kind"], d["metadata"]["name"]) == owner)
+    docs[index] = _replace(docs[index], path, value)
+    assert not _crashes(docs, tmp_path)
+
+
+def test_wrong_shapes_outside_the_reference_system(tmp_path: Path) -> None:
+    reference = [d for f in REFERENCE for d in yaml.safe_load_all(f.read_text()) if d]
+    cases: dict[str, list[Any]] = {
+        "List items": [{"apiVersion": "v1", "kind": "List", "items": 5}],
+        "listener kinds": [{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": {"name": "g"},
+                            "spec": {"gatewayClassName": "c", "listeners": [
+                                {"name": "http", "port": 80, "protocol": "HTTP", "allowedRoutes": {"kinds": 5}}]}}],
+        "rewrite targets": [{"apiVersion": "inference.networking.x-k8s.io/v1alpha2", "kind": "InferenceModelRewrite",
+                             "metadata": {"name": "r"},
+                             "spec": {"poolRef": {"name": "vllm-qwen3-sim"}, "rules": [{"targets": 5}]}}],
+        "profile plugins": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {
+            "c.yaml": "apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\n"
+                      "schedulingProfiles:\n- name: a\n  plugins: 5\n"}}],
+        "monitor namespaces": [d for d in reference if d["kind"] != "ClusterRoleBinding"] + [
+            {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "m"},
+             "spec": {"selector": {"matchLabels": {"app": "vllm-qwen3-sim-epp"}},
+                      "namespaceSelector": {"matchNames": [["default"]]}}}],
+    }
+    for name, docs in cases.items():
+        assert not _crashes(docs, tmp_path), name
+
+
+def test_shape_readers_never_raise() -> None:
+    from lint.shape import decimal, dig
+
+    assert decimal("9002") == 9002
+    assert [decimal(v) for v in (" 9002", "+1", "²", "٣", "9" * 5000, 9002, None)] == [None] * 7
+    assert dig({"env": [{"valueFrom": {"fieldRef": {"fieldPath": "x"}}}]}, "env", 0, "valueFrom", "fieldRef",
+               "fieldPath") == "x"
+    assert [dig({"a": 5}, "a", "b"), dig({"a": [1]}, "a", 1), dig([{"a": 1}], "a"), dig(None, "a")] == [None] * 4
+
+
 def test_crashing_rule_becomes_a_finding() -> None:
     from lint.findings import Severity
     from lint.registry import Rule
