@@ -23,7 +23,7 @@ test: $(STAMP)
 
 ## schemas: regenerate schemas/ from the upstream CRDs in ../shared/crds
 schemas: $(STAMP)
-	$(BIN)/python -m lint.schemagen --crds ../shared/crds --out schemas
+	$(BIN)/python -m lint.schema.generate --crds ../shared/crds --out schemas
 
 ## bench: speed ratios (printed, never asserted)
 bench: $(STAMP)

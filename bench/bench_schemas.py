@@ -21,7 +21,7 @@ import jsonschema  # noqa: E402
 import jsonschema_rs  # noqa: E402
 from referencing import Registry, Resource  # noqa: E402
 
-from lint.schemas import DEFINITIONS_ID, resolve_kubernetes_version  # noqa: E402
+from lint.schema.store import DEFINITIONS_ID, resolve_kubernetes_version  # noqa: E402
 
 DEPLOYMENT: dict[str, Any] = {
     "apiVersion": "apps/v1",

@@ -2,6 +2,6 @@
 
 import sys
 
-from lint.cli import main
+from lint.cli.main import main
 
 sys.exit(main())

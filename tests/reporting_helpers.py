@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SARIF_SCHEMA = ROOT.parent / "shared" / "external" / "sarif-schema-2.1.0.json"

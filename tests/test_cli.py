@@ -1,4 +1,4 @@
-"""lint/cli.py end to end: exit codes, text and JSON output, goldens, usage errors, the real process.
+"""lint/cli/main.py end to end: exit codes, text and JSON output, goldens, usage errors, the real process.
 
 Most tests run from a temporary working directory so the repository's `.gie-lint.yaml` (found by walking
 up from the cwd) does not leak in; the reference-scenario and golden tests run from the repository root
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import main
+from lint.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = Path(__file__).resolve().parent / "inputs"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from lint import engine
-from lint.findings import Severity
-from lint.registry import all_rules
+from lint.engine import run as engine
+from lint.result import Severity
+from lint.rules.api import all_rules
 from tests.conftest import CORPUS
 
 REGISTERED = {rule.id for rule in all_rules()}

@@ -1,10 +1,10 @@
-"""lint/envsubst.py: envsubst-style placeholders, left-alone syntaxes, unresolved names, column map."""
+"""lint/source/envsubst.py: envsubst-style placeholders, left-alone syntaxes, unresolved names, column map."""
 
 from __future__ import annotations
 
 import pytest
 
-from lint.envsubst import substitute
+from lint.source.envsubst import substitute
 
 
 @pytest.mark.parametrize(("text", "variables", "expected"), [

@@ -1,11 +1,13 @@
-"""EndpointPickerConfig facts per release and the container → config wiring (lint/epc_facts.py, lint/epc_wiring.py)."""
+"""EndpointPickerConfig facts per release and the container → config wiring (lint/topology/config_wiring.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lint import engine, epc_facts, versions
-from lint.epc_wiring import consumers, upstream_registry_applies
+from lint.engine import run as engine
+from lint.releases import plugins as epc_facts
+from lint.releases import versions
+from lint.topology.config_wiring import consumers, upstream_registry_applies
 
 _MANIFEST = """\
 apiVersion: v1

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from lint import engine
+from lint.engine import run as engine
 from tests.conftest import ROOT
 
 WRONG_SHAPES: list[Any] = [None, 0, -1, 70000, 1.5, True, "", "x", "$(X)", "{{ .Values.x }}",
@@ -142,8 +142,8 @@ def test_shape_readers_never_raise() -> None:
 
 
 def test_crashing_rule_becomes_a_finding() -> None:
-    from lint.findings import Severity
-    from lint.registry import Rule
+    from lint.result import Severity
+    from lint.rules.api import Rule
 
     def explode(resource: Any, context: Any) -> Any:
         yield from ()

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from lint.findings import Severity
-from lint.registry import Rule, all_rules
+from lint.result import Severity
+from lint.rules.api import Rule, all_rules
 from tests.conftest import SHARED
 
 

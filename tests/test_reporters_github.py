@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from lint.findings import Finding, Severity
 from lint.reporters import github
+from lint.result import Finding, Severity
 from tests.reporting_helpers import BAD_POOL, isolated, run  # noqa: F401
 
 COMMAND = re.compile(r"^::(error|warning|notice) (file=[^:]*)::(.*)$")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from lint.findings import Severity
-from lint.registry import Rule, all_rules
 from lint.reporters import markdown
+from lint.result import Severity
+from lint.rules.api import Rule, all_rules
 from tests.reporting_helpers import BAD_POOL, ROOT, isolated, run  # noqa: F401
 
 

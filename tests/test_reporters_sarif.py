@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
-from lint import engine
-from lint.registry import all_rules
+from lint.engine import run as engine
 from lint.reporters import Options, sarif
+from lint.rules.api import all_rules
 from tests.conftest import CORPUS
 from tests.reporting_helpers import BAD_POOL, ROOT, SARIF_SCHEMA, isolated, run  # noqa: F401
 

@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from lint import outputs
+from lint.cli import outputs
 from tests.reporting_helpers import BAD_POOL, isolated, run  # noqa: F401
 
 

@@ -1,4 +1,4 @@
-"""lint/schemagen.py: the committed schemas are exactly what the generator makes from the CRDs."""
+"""lint/schema/generate.py: the committed schemas are exactly what the generator makes from the CRDs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from lint.schemagen import convert_node, dumps, generate, main
+from lint.schema.generate import convert_node, dumps, generate, main
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -125,7 +125,7 @@ def test_json_schema_engine_ignores_kubernetes_keywords() -> None:
               "x-kubernetes-validations": [{"rule": "false", "message": "never"}],
               "items": {"type": "integer", "default": 1}}
     validator = jsonschema_rs.validator_for(schema)
-    assert validator.is_valid([1, 1])  # duplicates and a false rule: only lint/structural.py judges these
+    assert validator.is_valid([1, 1])  # duplicates and a false rule: only lint/schema/structural.py judges these
     assert [e.kind.name for e in validator.iter_errors(["x"])] == ["type"]
 
 

@@ -1,4 +1,4 @@
-"""lint/schemas.py: the run-wide store, messages, versions, and agreement with pure-Python jsonschema."""
+"""lint/schema/store.py: the run-wide store, messages, versions, and agreement with pure-Python jsonschema."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
-from lint.schemas import DEFINITIONS_ID, SchemaError, SchemaStore, resolve_kubernetes_version
+from lint.schema.store import DEFINITIONS_ID, SchemaError, SchemaStore, resolve_kubernetes_version
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 V1 = "inference.networking.k8s.io/v1"
@@ -189,7 +189,7 @@ def mutated(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_engines_agree(store: SchemaStore) -> None:
-    from lint.schemas import json_compatible
+    from lint.schema.store import json_compatible
 
     documents = [(name, json_compatible(d)) for name, d in corpus_documents()]
     known = [(name, d) for name, d in documents if store.lookup(d["apiVersion"], d["kind"])]

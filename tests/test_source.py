@@ -1,4 +1,4 @@
-"""lint/source.py (discover, read) and lint/resources.py (extract): files → documents → objects."""
+"""lint/source/files.py (discover, read) and lint/source/resources.py (extract): files → documents → objects."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lint import source
-from lint.resources import extract
-from lint.source import SourceError, discover, read
-from lint.yamldoc import Mark
+from lint.source import files as source
+from lint.source.files import SourceError, discover, read
+from lint.source.resources import extract
+from lint.source.yamldoc import Mark
 
 
 def _write(path: Path, text: str | bytes = "kind: X\n") -> Path:

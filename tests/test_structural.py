@@ -1,4 +1,4 @@
-"""lint/structural.py: defaults, CEL rules and list types, on the committed schemas and on small ones."""
+"""lint/schema/structural.py: defaults, CEL rules and list types, on the committed schemas and on small ones."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from lint import structural
-from lint.structural import StructuralChecker, cel_property_name, parse_field_path
+from lint.schema import structural
+from lint.schema.structural import StructuralChecker, cel_property_name, parse_field_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -206,9 +206,9 @@ def test_compact_tree_skips_schemas_without_extensions() -> None:
 
 
 def test_cel_is_imported_without_its_cli() -> None:
-    """lint/cel_k8s.py skips `cel`'s interactive CLI at import, yet `import cel.cli` still works after."""
-    code = ("import sys, lint.structural, lint.cel_k8s\n"
+    """lint/schema/cel.py skips `cel`'s interactive CLI at import, yet `import cel.cli` still works after."""
+    code = ("import sys, lint.schema.structural, lint.schema.cel\n"
             "assert 'cel.cli' not in sys.modules and not hasattr(sys.modules['cel'], 'cli')\n"
-            "assert lint.structural.parse_field_path is lint.cel_k8s.parse_field_path\n"
+            "assert lint.schema.structural.parse_field_path is lint.schema.cel.parse_field_path\n"
             "import cel.cli\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

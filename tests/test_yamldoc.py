@@ -1,4 +1,4 @@
-"""lint/yamldoc.py: data and 1-based positions for every path, per-document errors, bounded work."""
+"""lint/source/yamldoc.py: data and 1-based positions for every path, per-document errors, bounded work."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from lint import source
-from lint.yamldoc import MAX_DEPTH, Document, Mark, parse_stream
+from lint.source import files as source
+from lint.source.yamldoc import MAX_DEPTH, Document, Mark, parse_stream
 
 
 def _one(text: str) -> Document:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lint.engine import RunResult
-from lint.findings import Severity
+from lint.engine.run import RunResult
+from lint.result import Severity
 
 DOCS_BASE = "https://gie-lint.dev/rules/"
 

@@ -9,9 +9,9 @@ import json
 from typing import Any
 
 from lint import __version__
-from lint.engine import RunResult
-from lint.findings import Finding
+from lint.engine.run import RunResult
 from lint.reporters import DEFAULT_OPTIONS, Options
+from lint.result import Finding
 
 FORMAT_VERSION = 1
 

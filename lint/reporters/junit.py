@@ -12,9 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from lint.engine import RunResult, ScenarioResult
-from lint.findings import Finding
+from lint.engine.run import RunResult, ScenarioResult
 from lint.reporters import DEFAULT_OPTIONS, Options
+from lint.result import Finding
 
 _FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lint.engine import RunResult
-from lint.findings import Finding
-from lint.registry import Rule
+from lint.engine.run import RunResult
+from lint.engine.suppress import Suppressed
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.suppress import Suppressed
+from lint.result import Finding
+from lint.rules.api import Rule
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "`": "\\`", "\\": "\\\\", "*": "\\*", "_": "\\_",
             "[": "\\[", "]": "\\]"}

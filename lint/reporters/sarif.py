@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import quote
 
 from lint import __version__
-from lint.engine import RunResult
-from lint.findings import Finding, Severity
-from lint.registry import Rule, all_rules
+from lint.engine.run import RunResult
 from lint.reporters import DEFAULT_OPTIONS, Options, markdown, rule_url
+from lint.result import Finding, Severity
+from lint.rules.api import Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "gieLint/v1"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lint.engine import RunResult
-from lint.findings import Finding, Severity
+from lint.engine.run import RunResult
+from lint.engine.suppress import Suppressed
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.suppress import Suppressed
+from lint.result import Finding, Severity
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"

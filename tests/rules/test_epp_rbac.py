@@ -1,15 +1,17 @@
-"""lint/rbac.py (the RBAC resolution) and the severity variants of GIE041/GIE050/GIE051 the fixtures cannot hold."""
+"""The RBAC resolution (lint/topology/rbac.py) and the GIE041/GIE050/GIE051 severity variants fixtures cannot hold."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from lint import engine, rbac, versions
-from lint.findings import Finding, Severity
-from lint.resources import extract
-from lint.source import read
-from lint.topology import build_topology
+from lint.engine import run as engine
+from lint.releases import versions
+from lint.result import Finding, Severity
+from lint.source.files import read
+from lint.source.resources import extract
+from lint.topology import rbac
+from lint.topology.model import build_topology
 
 EPP = """
 apiVersion: apps/v1

@@ -1,9 +1,10 @@
-"""The EPP command-line model: Go flag vs pflag semantics, camelCase names, defaults (lint/eppargs.py)."""
+"""The EPP command-line model: Go flag vs pflag semantics, camelCase names, defaults (lint/topology/eppargs.py)."""
 
 from __future__ import annotations
 
-from lint import eppargs, versions
-from lint.topology import Container
+from lint.releases import versions
+from lint.topology import eppargs
+from lint.topology.model import Container
 
 _PATH = ("spec", "template", "spec", "containers", 0)
 
@@ -55,9 +56,9 @@ def test_quoted_values_are_a_warning() -> None:
     import tempfile
     from pathlib import Path
 
-    from lint import engine
-    from lint.findings import Severity
-    from lint.registry import by_name
+    from lint.engine import run as engine
+    from lint.result import Severity
+    from lint.rules.api import by_name
 
     text = """apiVersion: apps/v1
 kind: Deployment

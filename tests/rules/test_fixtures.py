@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from lint import engine
-from lint.registry import all_rules
+from lint.engine import run as engine
+from lint.rules.api import all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Rules no manifest can trigger on purpose, and the test that covers each instead.

@@ -1,0 +1,222 @@
+"""The command line: maps argv to scenario specs, runs the engine, picks a reporter. Nothing else.
+
+Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 usage, config or I/O error (one line, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from lint import __version__
+from lint.cli import outputs, ruledocs
+from lint.engine import run as engine
+from lint.releases import versions
+from lint.reporters import REPORTERS, Options
+from lint.result import Severity
+from lint.schema.store import SchemaError
+from lint.settings import config
+from lint.settings import show as config_show
+from lint.source.files import SourceError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gie-lint", description="Lint Gateway API Inference Extension manifests.")
+    parser.add_argument("--version", action="version", version=f"gie-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    settings = argparse.ArgumentParser(add_help=False)  # what `check` and `config --show` both resolve
+    settings.add_argument("--config", type=Path,
+                          help="config file (default: nearest .gie-lint.yaml or pyproject.toml [tool.gie-lint])")
+    settings.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
+    settings.add_argument("--kubernetes-version",
+                          help="Kubernetes version of the core schemas (default: newest bundled)")
+    settings.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="envsubst variable")
+    settings.add_argument("--namespace", help="namespace for objects that set none (default: default)")
+    settings.add_argument("--select", action="append", metavar="RULES",
+                          help="run only these rules: ids, names or id prefixes, comma-separated "
+                               "(replaces the config's)")
+    settings.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules (replaces the config's)")
+    settings.add_argument("--exclude", action="append", metavar="PATTERN",
+                          help="gitignore-style pattern for files found in folders (replaces the config's)")
+
+    check = commands.add_parser("check", parents=[settings], help="lint manifests (files, folders, or - for stdin)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    check.add_argument("--scenario", action="append", default=[], help="lint this config scenario (repeatable)")
+    outputs.add_arguments(check, REPORTERS)
+    check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
+    check.add_argument("--quiet", "-q", action="store_true", help="print only findings (and errors)")
+    check.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings and why")
+    check.add_argument("--allow-empty", action="store_true", help="0 resources checked is not an error")
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+
+    rule = commands.add_parser("rule", help="show one rule's documentation (by id or name)")
+    rule.add_argument("rule", metavar="RULE", help="rule id (GIE040) or name (epp-replicas-without-le)")
+    rule.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+
+    show = commands.add_parser("config", parents=[settings], help="show the effective configuration")
+    show.add_argument("--show", action="store_true", required=True,
+                      help="print every effective setting and where it came from")
+
+    explain = commands.add_parser("explain", parents=[settings],
+                                  help="show each pool's request path, replicas and leader election, and why")
+    explain.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    explain.add_argument("--scenario", action="append", default=[], help="explain this config scenario (repeatable)")
+    explain.add_argument("--format", choices=["text", "json", "mermaid"], default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its one-line usage error
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    try:
+        if args.command == "rules":
+            sys.stdout.write(ruledocs.listing(args.format))
+            return EXIT_OK
+        if args.command == "rule":
+            sys.stdout.write(ruledocs.page(ruledocs.lookup(args.rule), args.format))
+            return EXIT_OK
+        if args.command == "config":
+            sys.stdout.write(config_show.render(*_settings(args), args))
+            return EXIT_OK
+        if args.command == "explain":
+            from lint.explain import view as explain  # the explain view is not needed by `check`
+
+            cfg, cli_vars = _settings(args)
+            sys.stdout.write(explain.render(engine.run(_specs(args, cfg, cli_vars)), args.format))
+            return EXIT_OK
+        return _check(args)
+    except (UsageError, SourceError, SchemaError, config.ConfigError, versions.VersionError,
+            outputs.OutputError) as exc:
+        print(f"gie-lint: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyError as exc:  # `gie-lint rule NAME` with an unknown name
+        if args.command != "rule":
+            raise
+        print(f"gie-lint: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+        if os.environ.get("GIE_LINT_DEBUG"):
+            raise
+        print(f"gie-lint: internal error: {type(exc).__name__}: {exc} (set GIE_LINT_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _variables(pairs: list[str]) -> dict[str, str]:
+    variables = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--var expects KEY=VALUE, got {pair!r}")
+        variables[key] = value
+    return variables
+
+
+def _settings(args: argparse.Namespace) -> tuple[config.Config, dict[str, str]]:
+    cli_vars = _variables(args.var)
+    config_path = args.config or config.find(Path.cwd())
+    if args.config is not None and not args.config.is_file():
+        raise UsageError(f"{args.config}: config file not found")
+    return config.load(config_path, cli_vars), cli_vars
+
+
+def _tokens(values: list[str] | None) -> tuple[str, ...] | None:
+    """Repeatable, comma-separated flag values; None when the flag was not given."""
+    if values is None:
+        return None
+    tokens = tuple(token.strip() for value in values for token in value.split(",") if token.strip())
+    for token in tokens:
+        if not config.matching_rules([token]):
+            raise UsageError(f"`{token}` names no rule (use an id, a name or an id prefix like GIE0)")
+    return tokens
+
+
+def _exclude(args: argparse.Namespace, cfg: config.Config) -> config.Excluder | None:
+    if args.exclude is not None:
+        return config.Excluder(tuple(args.exclude), Path.cwd())
+    if cfg.exclude and cfg.path is not None:
+        return config.Excluder(cfg.exclude, cfg.path.resolve().parent)
+    return None
+
+
+def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str]) -> list[engine.ScenarioSpec]:
+    exclude = _exclude(args, cfg)
+    kubernetes_version = args.kubernetes_version or cfg.kubernetes_version
+    from_flag = args.gie_version is not None
+    if args.paths:
+        if args.scenario:
+            raise UsageError("give either PATHs or --scenario, not both")
+        version = args.gie_version or cfg.gie_version
+        return [engine.ScenarioSpec(
+            name="(paths)", paths=tuple(args.paths), variables={**cfg.variables, **cli_vars},
+            namespace=args.namespace or cfg.namespace or "default", gie_version=version,
+            gie_version_from="--gie-version" if from_flag else f"gie_version in {_shown(cfg.path)}",
+            kubernetes_version=kubernetes_version, exclude=exclude)]
+    if not cfg.scenarios:
+        raise UsageError("nothing to lint: give PATHs (or - for stdin), or define scenarios in .gie-lint.yaml")
+    names = args.scenario or list(cfg.scenarios)
+    unknown = [n for n in names if n not in cfg.scenarios]
+    if unknown:
+        raise UsageError(f"unknown scenario {unknown[0]!r} (defined: {', '.join(cfg.scenarios)})")
+    specs = []
+    for name in names:
+        scenario = cfg.scenarios[name]
+        version = args.gie_version or scenario.gie_version or cfg.gie_version
+        origin = "--gie-version" if from_flag else f"gie_version in {_shown(cfg.path)}"
+        specs.append(engine.ScenarioSpec(
+            name=name, paths=scenario.files, variables=scenario.variables,
+            namespace=args.namespace or scenario.namespace or cfg.namespace or "default",
+            gie_version=version, gie_version_from=origin, kubernetes_version=kubernetes_version, exclude=exclude,
+            variant_of=scenario.variant_of, allowed_differences=scenario.allowed_differences))
+    return specs
+
+
+def _shown(path: Path | None) -> str:
+    if path is None:
+        return "config"
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _check(args: argparse.Namespace) -> int:
+    targets = outputs.targets(args.format)  # bad --format/--output combinations fail before any work
+    cfg, cli_vars = _settings(args)
+    specs = _specs(args, cfg, cli_vars)
+    select = _tokens(args.select)
+    ignore = _tokens(args.ignore)
+    rules = config.selected_rules(select if select is not None else cfg.select,
+                                  ignore if ignore is not None else cfg.ignore)
+    result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress)
+    if result.resources == 0 and not result.findings and not result.suppressed and not args.allow_empty:
+        # Nothing was linted and nothing explains why (a finding would: binary input, a template...).
+        raise UsageError(f"0 resources checked in {result.files} file{'' if result.files == 1 else 's'}: "
+                         f"nothing to lint (pass --allow-empty to accept an empty input)")
+    threshold = Severity.parse(args.fail_on)
+    color = outputs.use_color(args.color)
+    rendered = []
+    for target in targets:
+        options = Options(color=color and target.to_stdout and target.format == "text", quiet=args.quiet,
+                          show_suppressed=args.show_suppressed, fail_on=threshold, srcroot=Path.cwd())
+        rendered.append((target, REPORTERS[target.format](result, options)))
+    outputs.write(rendered)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK

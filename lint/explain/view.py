@@ -1,0 +1,271 @@
+"""`gie-lint explain`: what the manifests deploy, and why there are as many replicas as there are.
+
+Pure functions of the engine's result (each scenario's resources and topology): for every
+InferencePool the request path (Gateway → HTTPRoute → pool → EPP Service → EPP → model servers, as far
+as the files contain it), every workload with its role, replicas (HPA min/max) and where they are set,
+leader election and how many EPP replicas are active, and one sentence of why. Several scenarios are
+also compared side by side. `model()` is the JSON document (docs/explain-format.md); text and Mermaid
+are rendered from it, so the three formats always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from lint.engine.run import RunResult, ScenarioResult
+from lint.source.resources import Resource
+from lint.topology.model import Workload
+from lint.topology.replicas import Replicas, leader_election, replicas_of, where
+from lint.topology.stacks import PoolStack, stacks
+
+FORMAT_VERSION = 1
+FORMATS = ("text", "json", "mermaid")
+ROLES = {"model-server": "model server", "endpoint-picker": "endpoint picker", "gateway": "gateway", "other": "other"}
+_GATEWAY_IMAGE = re.compile(r"envoyproxy/|/envoy:|istio/proxy|kgateway|agentgateway|nginx-gateway|gateway-proxy")
+
+
+def _ref(resource: Resource, path: tuple[Any, ...] = ()) -> dict[str, Any]:
+    return {"ref": resource.ref, "file": resource.file, "line": resource.locate(path).line}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _replicas(replicas: Replicas) -> dict[str, Any]:
+    entry: dict[str, Any] = {"replicas": replicas.count, "set": replicas.written, "at": replicas.location, "hpa": None}
+    if replicas.hpa is not None:
+        hpa = replicas.hpa
+        entry["hpa"] = {**_ref(hpa.resource), "min": hpa.min_replicas, "max": hpa.max_replicas,
+                        "min_at": hpa.min_location, "max_at": hpa.max_location}
+    return entry
+
+
+def _workload(context: Any, workload: Workload, role: str) -> dict[str, Any]:
+    replicas = replicas_of(context.topology, context.resources, workload.resource)
+    entry: dict[str, Any] = {"role": role, **_ref(workload.resource), **_replicas(replicas)}
+    if role == "endpoint-picker":
+        le = leader_election(workload, context.release)
+        on = le.on if le is not None else None
+        total = replicas.most
+        entry["leader_election"] = on
+        entry["leader_election_at"] = (where(workload.resource, le.flag.path) if le is not None and le.flag
+                                       else None)
+        entry["active"] = None if total is None or on is None else (min(total, 1) if on else total)
+        entry["standbys"] = None if entry["active"] is None else total - entry["active"]
+    return entry
+
+
+def _count_text(entry: dict[str, Any]) -> str:
+    hpa = entry["hpa"]
+    if hpa is not None:
+        return f"{hpa['min']}–{hpa['max']} (HPA)"
+    return "unknown" if entry["replicas"] is None else str(entry["replicas"])
+
+
+def _why(pool: dict[str, Any]) -> str:
+    servers = [w for w in pool["workloads"] if w["role"] == "model-server"]
+    epps = [w for w in pool["workloads"] if w["role"] == "endpoint-picker"]
+    parts = []
+    counts = [w["hpa"]["max"] if w["hpa"] else w["replicas"] for w in servers]
+    if not servers:
+        parts.append("the pool selects no pod template in these files, so the EPP has no endpoints from them")
+    elif any(c is None for c in counts):
+        parts.append("the model-server replica count cannot be known from the files")
+    elif any(w["hpa"] for w in servers):
+        parts.append(f"an HPA scales the model servers ({', '.join(_count_text(w) for w in servers)} replicas), "
+                     f"so the EPP chooses among that many endpoints")
+    elif sum(counts) == 1:
+        parts.append("1 model-server replica leaves the EPP nothing to choose from")
+    else:
+        total = sum(counts)
+        parts.append(f"{total} model-server replicas give the EPP {total} endpoints to choose from")
+    if not epps:
+        parts.append("the EPP is not among these files")
+    for epp in epps:
+        total, on = (epp["hpa"]["max"] if epp["hpa"] else epp["replicas"]), epp["leader_election"]
+        if total is None or on is None:
+            parts.append("the EPP replica count or its leader election cannot be known from the files")
+        elif epp["hpa"] and on:
+            parts.append("an HPA scales an EPP with leader election, which only adds standbys (GIE047)")
+        elif on and total > 1:
+            parts.append(f"{total} EPP replicas with leader election are 1 active scheduler (the lease holder) and "
+                         f"{_plural(total - 1, 'standby')} for failover")
+        elif on:
+            parts.append("1 EPP replica with leader election schedules once it holds the lease, with no standby")
+        elif total == 1:
+            parts.append("1 EPP replica is the recommended single active scheduler")
+        else:
+            parts.append(f"{total} EPP replicas without leader election are {total} independent schedulers, each "
+                         f"with its own prefix-cache view (GIE040)")
+    return "; ".join(parts)
+
+
+def _pool(context: Any, stack: PoolStack) -> dict[str, Any]:
+    path = [{"role": "gateway", **_ref(g)} for g in stack.gateways]
+    path += [{"role": "route", **_ref(r)} for r in stack.routes]
+    path.append({"role": "pool", **_ref(stack.pool.resource)})
+    if stack.epp_service is not None:
+        path.append({"role": "epp-service", **_ref(stack.epp_service)})
+    path += [{"role": "endpoint-picker", **_ref(w.resource)} for w in stack.epps]
+    path += [{"role": "model-server", **_ref(w.resource)} for w in stack.model_servers]
+    workloads = [_workload(context, w, "model-server") for w in stack.model_servers]
+    workloads += [_workload(context, w, "endpoint-picker") for w in stack.epps]
+    entry = {**_ref(stack.pool.resource), "path": path, "workloads": workloads}
+    entry["why"] = _why(entry)
+    return entry
+
+
+def _scenario(result: ScenarioResult) -> dict[str, Any]:
+    context = result.context
+    pools = [_pool(context, s) for s in stacks(context.topology, context.resources)] if context else []
+    placed = {(w["ref"]) for p in pools for w in p["workloads"]}
+    others = []
+    seen: set[str] = set()
+    for workload in context.topology.workloads if context else []:
+        ref = workload.resource.ref
+        if ref in placed or ref in seen:
+            continue
+        seen.add(ref)
+        images = " ".join(c.image for c in workload.containers)
+        role = "endpoint-picker" if workload.epp else "gateway" if _GATEWAY_IMAGE.search(images) else "other"
+        others.append(_workload(context, workload, role))
+    return {"name": result.spec.name, "gie_version": result.release.release.tag, "pools": pools,
+            "other_workloads": others, "note": None if pools else "no InferencePool in this scenario"}
+
+
+def _differences(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per workload (by ref), the replica and leader-election facts that are not the same in every scenario."""
+    rows: dict[str, dict[str, dict[str, Any]]] = {}
+    for scenario in scenarios:
+        for workload in [w for p in scenario["pools"] for w in p["workloads"]] + scenario["other_workloads"]:
+            rows.setdefault(workload["ref"], {}).setdefault(scenario["name"], workload)
+    found = []
+    for ref, by_scenario in rows.items():
+        for key, label in (("replicas", "replicas"), ("hpa", "autoscaler"), ("leader_election", "leader election"),
+                           ("active", "active EPP replicas"), ("standbys", "EPP standbys")):
+            values = {name: w.get(key) for name, w in by_scenario.items()}
+            shown = {name: (_count_text(w) if key == "replicas" else w.get(key)) for name, w in by_scenario.items()}
+            if len(by_scenario) < len(scenarios) and key == "replicas":
+                shown = {**{s["name"]: None for s in scenarios}, **shown}
+            elif len({json.dumps(v, sort_keys=True) for v in values.values()}) <= 1:
+                continue
+            at = {name: (w["at"] if key == "replicas" else w.get("leader_election_at") if key == "leader_election"
+                         else None) for name, w in by_scenario.items()}
+            if key == "hpa":
+                shown = {name: (f"{v['min']}–{v['max']}" if v else None) for name, v in values.items()}
+            found.append({"workload": ref, "what": label, "values": shown, "at": at})
+    return found
+
+
+def model(result: RunResult) -> dict[str, Any]:
+    """The JSON document (stable: see docs/explain-format.md)."""
+    scenarios = [_scenario(s) for s in result.scenarios]
+    return {"version": FORMAT_VERSION, "scenarios": scenarios,
+            "differences": _differences(scenarios) if len(scenarios) > 1 else []}
+
+
+# Rendering -------------------------------------------------------------------------------------------
+
+def _le_text(w: dict[str, Any]) -> str:
+    if w["leader_election"] is None:
+        return "leader election unknown"
+    total = w["active"] + w["standbys"] if w["active"] is not None else None
+    if w["leader_election"]:
+        return f"leader election on: {w['active']} of {total} active; {_plural(w['standbys'], 'standby')}"
+    return f"leader election off: {w['active']} of {total} active"
+
+
+def _workload_lines(w: dict[str, Any], indent: str) -> list[str]:
+    count = _count_text(w)
+    unit = "replica" if count == "1" else "replicas"
+    lines = [f"{indent}{ROLES[w['role']]:<16} {w['ref']}: {count} {unit} ({w['at']})"]
+    if w["hpa"]:
+        hpa = w["hpa"]
+        lines.append(f"{indent}{'':<16} HPA {hpa['ref']}: min {hpa['min']} ({hpa['min_at']}), max {hpa['max']} "
+                     f"({hpa['max_at']})")
+    if w["role"] == "endpoint-picker":
+        at = f" ({w['leader_election_at']})" if w["leader_election_at"] else ""
+        lines.append(f"{indent}{'':<16} {_le_text(w)}{at}")
+    return lines
+
+
+def text(doc: dict[str, Any]) -> str:
+    out: list[str] = []
+    for scenario in doc["scenarios"]:
+        out.append(f"scenario {scenario['name']} (GIE {scenario['gie_version']})")
+        if scenario["note"]:
+            out.append(f"  {scenario['note']}")
+        for pool in scenario["pools"]:
+            out.append(f"  {pool['ref']} ({pool['file']}:{pool['line']})")
+            out.append("    request path: " + " → ".join(step["ref"] for step in pool["path"]))
+            for workload in pool["workloads"]:
+                out += _workload_lines(workload, "    ")
+            out.append(f"    why: {pool['why']}.")
+        if scenario["other_workloads"]:
+            out.append("  other workloads:")
+            for workload in scenario["other_workloads"]:
+                out += _workload_lines(workload, "    ")
+        out.append("")
+    if doc["differences"]:
+        names = [s["name"] for s in doc["scenarios"]]
+        out.append(f"differences ({' | '.join(names)}):")
+        for row in doc["differences"]:
+            cells = []
+            for name in names:
+                value = row["values"].get(name)
+                shown = "absent" if value is None and name not in row["at"] else \
+                    {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else value
+                at = row["at"].get(name)
+                cells.append(f"{shown}" + (f" ({at})" if at else ""))
+            out.append(f"  {row['workload']} {row['what']}: " + " | ".join(str(c) for c in cells))
+        out.append("")
+    return "\n".join(out)
+
+
+def _label(text_: str) -> str:
+    """A Mermaid node label: quoted, with quotes and markup characters as entity codes."""
+    escaped = text_.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return '"' + escaped.replace("\n", "<br/>") + '"'
+
+
+def mermaid(doc: dict[str, Any]) -> str:
+    out = ["flowchart LR"]
+    for s_index, scenario in enumerate(doc["scenarios"]):
+        out.append(f"  subgraph s{s_index}[{_label('scenario ' + scenario['name'])}]")
+        if not scenario["pools"]:
+            out.append(f"    s{s_index}_none[{_label(scenario['note'])}]")
+        ids: dict[str, str] = {}
+        for p_index, pool in enumerate(scenario["pools"]):
+            workloads = {w["ref"]: w for w in pool["workloads"]}
+            previous: list[str] = []
+            for role in ("gateway", "route", "pool", "epp-service", "endpoint-picker", "model-server"):
+                step_ids = []
+                for step in [x for x in pool["path"] if x["role"] == role]:
+                    node = ids.setdefault(step["ref"], f"s{s_index}_n{len(ids)}")
+                    label = step["ref"]
+                    if step["ref"] in workloads:
+                        w = workloads[step["ref"]]
+                        count = _count_text(w)
+                        label += f"\n{count} {'replica' if count == '1' else 'replicas'}"
+                        if w["role"] == "endpoint-picker":
+                            label += "\n" + _le_text(w)
+                    out.append(f"    {node}[{_label(label)}]")
+                    step_ids.append(node)
+                if step_ids:
+                    out += [f"    {a} --> {b}" for a in previous for b in step_ids]
+                    previous = step_ids
+            out.append(f"    %% pool {p_index}: {pool['why'].replace(chr(10), ' ')}")
+        out.append("  end")
+    return "\n".join(out) + "\n"
+
+
+def render(result: RunResult, fmt: str) -> str:
+    doc = model(result)
+    if fmt == "json":
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "mermaid":
+        return mermaid(doc)
+    return text(doc)

@@ -1,0 +1,237 @@
+"""GIE034–GIE037: the EPP container around its flags (config mount, probes, declared ports).
+
+Every port and path is the *effective* flag value (given or the release's default) from `lint.topology.eppargs`;
+values still holding placeholders are unknowable and skipped.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from typing import Any
+
+from lint.result import Severity
+from lint.rules.api import Hit, Rule
+from lint.shape import as_dict, decimal, dicts, key
+from lint.topology import eppargs
+from lint.topology.eppargs import EppArgs
+from lint.topology.model import Container, Workload
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_PORT_FLAGS = (("grpc-port", "ext_proc gRPC"), ("grpc-health-port", "gRPC health"), ("metrics-port", "metrics"))
+
+
+def _port(args: EppArgs, workload: Workload, container: Container, name: str) -> int | None:
+    flag = args.get(name)
+    if flag is None:
+        return args.int_value(name)
+    value = eppargs.resolve(flag.value, workload, container)
+    return decimal(value.strip()) if value is not None else None
+
+
+# GIE034 ---------------------------------------------------------------------------------------------
+
+def _configmaps(context: Any, namespace: str) -> dict[str, Any]:
+    return {r.name: r for r in context.resources
+            if r.kind == "ConfigMap" and r.api_version == "v1" and r.namespace == namespace}
+
+
+def _check_config_mount(context: Any) -> Iterator[Hit]:
+    for workload, container, args in eppargs.epp_targets(context):
+        flag = args.get("config-file")
+        path = eppargs.resolve(flag.value, workload, container) if flag is not None else None
+        if not path:
+            continue
+        relative = not path.startswith("/")
+        workdir = container.data.get("workingDir")
+        if not (isinstance(workdir, str) and workdir.startswith("/")):
+            # Relative to the image's WORKDIR (`/` for the upstream image): judge it as absolute, but only
+            # when it lands under a mount (see `_config_mount`).
+            workdir = "/"
+        full = posixpath.normpath(posixpath.join(workdir, path) if relative else path)
+        yield from _config_mount(context, workload, container, flag, full,
+                                 relative and not container.data.get("workingDir"))
+
+
+def _config_mount(context: Any, workload: Workload, container: Container, flag: Any, path: str,
+                  guessed: bool) -> Iterator[Hit]:
+    mounts = [m for m in container.mounts if isinstance(m.get("mountPath"), str)]
+    covering = [m for m in mounts if _under(path, m)]
+    target = workload.resource
+    if not covering:
+        # Only speak when a ConfigMap is mounted at all: otherwise the file may come from the image.
+        if not guessed and any("configMap" in workload.volume(m.get("name")) for m in mounts):
+            places = ", ".join(sorted(m["mountPath"] for m in mounts))
+            yield Hit(flag.value_path, f"--config-file {path} is not under any volume mount of the container "
+                      f"(mounts: {places}); the EPP cannot read it and exits", target=target)
+        return
+    mount = max(covering, key=lambda m: len(m["mountPath"]))
+    source = workload.volume(mount.get("name")).get("configMap")
+    if not isinstance(source, dict) or eppargs.is_placeholder(str(source.get("name"))):
+        return  # not a ConfigMap volume (or an unknown one): nothing to check
+    relative = _relative(path, mount)
+    if relative is None:
+        return
+    items = source.get("items")
+    wanted: str | int | None = relative
+    if isinstance(items, list) and items:
+        by_path = {key(i.get("path")): i.get("key") for _, i in dicts(items)}
+        if relative not in by_path:
+            yield Hit(flag.value_path, f"--config-file {path}: volume `{mount.get('name')}` projects only "
+                      f"{', '.join(sorted(map(str, by_path)))} (items), not `{relative}`", target=target)
+            return
+        wanted = key(by_path[relative])
+    maps = _configmaps(context, workload.namespace)
+    if not maps:
+        return  # no ConfigMap is linted here: it is created some other way
+    name = key(source.get("name"))  # a name of another shape reads as absent
+    configmap = maps.get(name) if isinstance(name, str) else None
+    if configmap is None:
+        # Another ConfigMap may come from an earlier step (guides apply the EPP config once); only a linted
+        # ConfigMap that carries an EndpointPickerConfig shows the config was meant to be in these files.
+        if not source.get("optional") and any(_holds_config(m) for m in maps.values()):
+            yield Hit(flag.value_path, f"--config-file {path} comes from ConfigMap `{name}`, which is not among the "
+                      f"ConfigMaps of namespace {workload.namespace} ({', '.join(sorted(maps))})", target=target)
+        return
+    keys = set(as_dict(configmap.get("data"))) | set(as_dict(configmap.get("binaryData")))
+    if wanted not in keys:
+        yield Hit(flag.value_path, f"--config-file {path} needs key `{wanted}` in ConfigMap `{name}`, which has "
+                  f"{', '.join(sorted(keys)) or 'no keys'}; rename the key or the path", target=target)
+
+
+def _holds_config(configmap: Any) -> bool:
+    data = configmap.get("data")
+    return isinstance(data, dict) and any(isinstance(v, str) and "EndpointPickerConfig" in v for v in data.values())
+
+
+def _under(path: str, mount: dict[str, Any]) -> bool:
+    root = posixpath.normpath(mount["mountPath"])
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _relative(path: str, mount: dict[str, Any]) -> str | None:
+    """The ConfigMap key path the file maps to; None when unknowable (nested paths)."""
+    root = posixpath.normpath(mount["mountPath"])
+    sub = mount.get("subPath")
+    if isinstance(sub, str) and sub:
+        return sub if path == root else None  # a subPath mount is the file itself
+    relative = path[len(root):].lstrip("/")
+    return relative or None
+
+
+EPP_CONFIG_MOUNT = Rule(
+    id="GIE034", name="epp-config-mount", severity=Severity.ERROR, scope="scenario",
+    summary="The `--config-file` path is a key of a ConfigMap mounted into the EPP container.",
+    rationale="The EPP reads the file at startup and exits when it cannot (\"failed to load config from a "
+              "file\"). The file is `mountPath/<key>` of a configMap volume (or `items[].path`, or the `subPath` "
+              "mount itself), and the key must exist in the ConfigMap.",
+    bad="--config-file /config/plugins.yaml   # ConfigMap key is default-plugins.yaml, mounted at /config",
+    good="--config-file /config/default-plugins.yaml",
+    fix="Make the path equal to the mountPath plus an existing key (or adjust items/subPath).",
+    check=_check_config_mount,
+)
+
+
+# GIE035 ---------------------------------------------------------------------------------------------
+
+def _grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
+    for probe in _PROBES:
+        grpc = container.grpc_probe(probe)
+        if grpc is not None:
+            yield probe, grpc
+
+
+def _check_probe_port(context: Any) -> Iterator[Hit]:
+    for workload, container, args in eppargs.epp_targets(context):
+        health = _port(args, workload, container, "grpc-health-port")
+        if health is None:
+            continue
+        for probe, grpc in _grpc_probes(container):
+            port = grpc.get("port")
+            if isinstance(port, int) and port != health:
+                what = " (the ext_proc port)" if port == _port(args, workload, container, "grpc-port") else ""
+                yield Hit((*container.path, probe, "grpc", "port"), f"{probe} probes gRPC port {port}{what}, but "
+                          f"the EPP serves health on --grpc-health-port {health}; use {health}",
+                          target=workload.resource)
+
+
+EPP_PROBE_PORT = Rule(
+    id="GIE035", name="epp-probe-port", severity=Severity.ERROR, scope="scenario",
+    summary="gRPC probes of the EPP target `--grpc-health-port` (default 9003).",
+    rationale="The EPP registers the gRPC health service only on its health port. A probe on any other port "
+              "fails, so the pod is restarted or never becomes Ready.",
+    bad="livenessProbe: {grpc: {port: 9002}}   # ext_proc port",
+    good="livenessProbe: {grpc: {port: 9003}}",
+    fix="Point the probes at --grpc-health-port (9003 unless set).",
+    check=_check_probe_port,
+)
+
+
+# GIE036 ---------------------------------------------------------------------------------------------
+
+_READINESS_OK = ("readiness", "", "envoy.service.ext_proc.v3.ExternalProcessor")
+
+
+def _check_probe_services(context: Any) -> Iterator[Hit]:
+    if not context.release.at_least("v1.0.0"):
+        return  # v0.x accepts any service name
+    for workload, container, args in eppargs.epp_targets(context):
+        if not args.enabled("ha-enable-leader-election"):
+            continue
+        for probe, grpc in _grpc_probes(container):
+            service = grpc.get("service", "")
+            if not isinstance(service, str) or eppargs.is_placeholder(service):
+                continue
+            where = (*container.path, probe, "grpc", "service") if "service" in grpc else \
+                (*container.path, probe, "grpc")
+            if probe == "livenessProbe" and service != "liveness":
+                why = "unknown to the health server (SERVICE_UNKNOWN, even on the leader)" \
+                    if service not in _READINESS_OK else "NOT_SERVING on non-leaders, so they restart forever"
+                yield Hit(where, f"with leader election, liveness service `{service}` is {why}; use "
+                          "`service: liveness`", target=workload.resource)
+            elif probe != "livenessProbe" and service not in (*_READINESS_OK, "liveness"):
+                yield Hit(where, f"with leader election, {probe} service `{service}` is unknown to the health "
+                          "server (SERVICE_UNKNOWN, even on the leader); use `service: readiness`",
+                          target=workload.resource)
+
+
+EPP_PROBE_SERVICE_NAMES = Rule(
+    id="GIE036", name="epp-probe-service-names", severity=Severity.ERROR, scope="scenario",
+    summary="With leader election, liveness probes service `liveness` and readiness probes `readiness`.",
+    rationale="With --ha-enable-leader-election the health server answers `liveness` on every replica, "
+              "`readiness` (and `\"\"` / the ext_proc service name) only on the synced leader, and SERVICE_UNKNOWN "
+              "for any other name. A liveness probe on anything but `liveness` restarts non-leaders forever.",
+    bad="livenessProbe: {grpc: {port: 9003, service: envoy.service.ext_proc.v3.ExternalProcessor}}",
+    good="livenessProbe: {grpc: {port: 9003, service: liveness}}\n"
+         "readinessProbe: {grpc: {port: 9003, service: readiness}}",
+    fix="Use `liveness` for the liveness probe and `readiness` for the readiness probe.",
+    check=_check_probe_services,
+)
+
+
+# GIE037 ---------------------------------------------------------------------------------------------
+
+def _check_container_ports(context: Any) -> Iterator[Hit]:
+    for workload, container, args in eppargs.epp_targets(context):
+        declared = container.data.get("ports")
+        if not isinstance(declared, list):
+            continue  # no ports at all: nothing declared to compare (the Service rules cover wiring)
+        numbers = {key(p.get("containerPort")) for p in container.ports}
+        for name, role in _PORT_FLAGS:
+            port = _port(args, workload, container, name)
+            if port is not None and port not in numbers:
+                yield Hit((*container.path, "ports"), f"the EPP's {role} port {port} (--{name}) is not a declared "
+                          "containerPort; add it so Services and monitors can name it", target=workload.resource)
+
+
+EPP_CONTAINER_PORTS = Rule(
+    id="GIE037", name="epp-container-ports", severity=Severity.WARNING, scope="scenario",
+    summary="The EPP container declares its ext_proc, health and metrics ports.",
+    rationale="Declared ports document the wiring and let Services and PodMonitoring/ServiceMonitor objects "
+              "refer to them by name; an undeclared port is easy to miss when a flag changes.",
+    bad="ports: [{containerPort: 9002, name: grpc}]   # health 9003 and metrics 9090 missing",
+    good="ports: [{containerPort: 9002, name: grpc}, {containerPort: 9003, name: grpc-health}, "
+         "{containerPort: 9090, name: metrics}]",
+    fix="Add a containerPort for each of --grpc-port, --grpc-health-port and --metrics-port.",
+    check=_check_container_ports,
+)

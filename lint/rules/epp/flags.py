@@ -1,0 +1,246 @@
+"""GIE030–GIE033, GIE038: the EPP command line, judged against the flag table of the release in force.
+
+The EPP exits on an unknown flag (Go `flag` and pflag alike), on a legacy metric flag from v1.4, on two
+config sources, and on a malformed standalone mode; a few spellings parse but mean something else.
+Parsing and the per-release table live in `lint.topology.eppargs`; these rules only judge.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lint.result import Severity
+from lint.rules.api import Hit, Rule
+from lint.shape import decimal, dig
+from lint.topology import eppargs
+from lint.topology.eppargs import EppArgs, Flag, is_placeholder
+
+
+def _unknowable(flag: Flag) -> bool:
+    return is_placeholder(flag.written)
+
+
+# GIE030 ---------------------------------------------------------------------------------------------
+
+def _unknown_message(flag: Flag, args: EppArgs, tag: str) -> str:
+    flags = args.flagset
+    bare = flag.written.lstrip("-")
+    head = f"`{flag.written}` is not a flag of the EPP {tag}"
+    spec = flags.spec(flag.name)
+    if spec is not None and spec.spelling != bare:
+        if flags.camel:
+            return f"{head}: flags are camelCase before v1.0.0; write `-{spec.spelling}`"
+        return f"{head}: the camelCase flags were renamed in v1.0.0; write `--{spec.spelling}`"
+    close = difflib.get_close_matches(bare, list(flags.by_spelling), n=1, cutoff=0.8)
+    dash = "-" if flags.camel else "--"
+    hint = f" (did you mean `{dash}{close[0]}`?)" if close else ""
+    return f"{head}{hint}; the EPP exits on an undefined flag"
+
+
+def _check_known(context: Any) -> Iterator[Hit]:
+    for workload, container, args in eppargs.epp_targets(context):
+        if eppargs.is_llmd(container):
+            continue
+        for flag in args.flags:
+            if flag.known or flag.ignored or _unknowable(flag):
+                continue
+            if args.flagset.spec(flag.name) is None and eppargs.any_release_type(flag.name) is not None:
+                continue  # a flag of other releases: release boundaries are judged coarsely, stay silent
+            yield Hit(flag.path, _unknown_message(flag, args, context.release.tag), target=workload.resource)
+
+
+EPP_FLAG_KNOWN = Rule(
+    id="GIE030", name="epp-flag-known", severity=Severity.ERROR, scope="scenario",
+    summary="Every flag passed to the EPP exists in that EPP release (camelCase before v1.0, kebab-case after).",
+    rationale="Both flag parsers the EPP has used reject an undefined flag and the process exits before serving. "
+              "The v1.0.0 rename from camelCase (`-poolName`) to kebab-case (`--pool-name`) left many copies of "
+              "the old spelling in docs and manifests.",
+    bad="args: [\"-poolName\", \"my-pool\"]          # EPP v1.x",
+    good="args: [\"--pool-name\", \"my-pool\"]",
+    fix="Spell the flag as the target release defines it, or drop it if that release does not have it.",
+    check=_check_known,
+)
+
+
+# GIE031 ---------------------------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"""^(["']).*\1$""", re.S)
+
+
+def _check_syntax(context: Any) -> Iterator[Hit]:
+    for workload, _, args in eppargs.epp_targets(context):
+        target = workload.resource
+        flags = args.flagset
+        for flag in args.flags:
+            if flag.ignored or _unknowable(flag):
+                continue
+            if flag.problem is not None and (flag.known or "is not flag syntax" in flag.problem):
+                yield Hit(flag.path, flag.problem, target=target)
+            spec = flags.spec(flag.name)
+            if flag.known and spec is not None and not spec.bool and flag.value is None:
+                yield Hit(flag.path, f"`{flag.written}` has no value (it is the last argument); the EPP exits with "
+                          "\"flag needs an argument\"", target=target)
+            if flag.value is not None and _QUOTED.match(flag.value):
+                yield Hit(flag.value_path, f"the value of `{flag.written}` keeps its quote characters ({flag.value}): "
+                          "container args are not shell-parsed; drop the quotes", Severity.WARNING, target=target)
+        yield from _positionals(args, target)
+
+
+def _positionals(args: EppArgs, target: Any) -> Iterator[Hit]:
+    goflag = args.flagset.parser == "goflag"
+    for positional in args.positionals:
+        later = [f for f in args.flags if f.ignored and f.index > positional.index] if goflag else []
+        skipped = f"; Go flag stops at it, so the {len(later)} flag(s) after it are ignored" if later else ""
+        meant = positional.after_bool
+        if meant is not None and eppargs.bool_text(positional.value) is not None:
+            wrong = eppargs.bool_text(positional.value) is False
+            severity = Severity.ERROR if wrong or later else Severity.WARNING
+            effect = f"`{meant.written}` alone means true" + (", the opposite of the intent" if wrong else "")
+            yield Hit(positional.path, f"`{positional.value}` is not the value of the bool flag `{meant.written}` "
+                      f"({effect}){skipped}; write `{meant.written}={positional.value}`", severity, target=target)
+        elif later and not is_placeholder(positional.value):
+            yield Hit(positional.path, f"`{positional.value}` is a positional argument{skipped}; remove it or "
+                      "make it the value of a flag", target=target)
+
+
+EPP_FLAG_SYNTAX = Rule(
+    id="GIE031", name="epp-flag-syntax", severity=Severity.ERROR, scope="scenario",
+    summary="EPP flags are spelled so the release's parser reads them as intended.",
+    rationale="From v1.3.0 the EPP parses flags with pflag: `-pool-name` is read as the shorthand `-p` and fails. "
+              "A bool flag never takes a separate value: Go flag (up to v1.2) stops at `false` and ignores every "
+              "later flag, pflag sets the flag to true. Container args are not shell-parsed, so quotes stay in "
+              "values (a metric name with quotes is never found).",
+    bad="args: [\"--secure-serving\", \"false\", \"--kv-cache-usage-percentage-metric=\\\"sglang:token_usage\\\"\"]",
+    good="args: [\"--secure-serving=false\", \"--kv-cache-usage-percentage-metric=sglang:token_usage\"]",
+    fix="Use `--name` (two dashes) on v1.3+, `--flag=false` for bools, and unquoted values.",
+    check=_check_syntax,
+)
+
+
+# GIE032 ---------------------------------------------------------------------------------------------
+
+def _check_metric_flags(context: Any) -> Iterator[Hit]:
+    if not eppargs.legacy_metric_flags_rejected(context.release):
+        return
+    for workload, _, args in eppargs.epp_targets(context):
+        for flag in args.flags:
+            if flag.name in eppargs.legacy_metric_flags() and not flag.ignored:
+                yield Hit(flag.path, f"`{flag.written}` is rejected from EPP v1.4.0 (the EPP exits: \"flag … is "
+                          "deprecated and cannot be used\"); remove it and configure model-server metrics through "
+                          "engineConfigs / the engine-type pod label", target=workload.resource)
+
+
+EPP_DEPRECATED_METRIC_FLAGS = Rule(
+    id="GIE032", name="epp-deprecated-metric-flags", severity=Severity.ERROR, scope="scenario",
+    summary="From v1.4.0 none of the five legacy `*-metric` flags is passed to the EPP.",
+    rationale="The EPP's option validation refuses --total-queued-requests-metric, --total-running-requests-metric, "
+              "--kv-cache-usage-percentage-metric, --lora-info-metric and --cache-info-metric from v1.4.0 and the "
+              "process exits. Helm `inferenceExtension.flags` and the sglang model-server type render them.",
+    bad="args: [\"--pool-name\", \"p\", \"--total-queued-requests-metric=sglang:num_queue_reqs\"]   # v1.4+",
+    good="args: [\"--pool-name\", \"p\"]   # label sglang pods inference.networking.k8s.io/engine-type: sglang",
+    fix="Drop the flags; describe the engine's metrics through engineConfigs or the engine-type pod label.",
+    check=_check_metric_flags,
+)
+
+
+# GIE033 ---------------------------------------------------------------------------------------------
+
+def _check_config_source(context: Any) -> Iterator[Hit]:
+    release = context.release
+    if not release.at_least("v0.5.0"):
+        return  # the config flags do not exist yet
+    required = eppargs.in_window("config_required", release)
+    for workload, container, args in eppargs.epp_targets(context):
+        file_flag, text_flag = args.get("config-file"), args.get("config-text")
+        if file_flag is not None and text_flag is not None and file_flag.value and text_flag.value:
+            later = max(file_flag, text_flag, key=lambda f: f.path)
+            yield Hit(later.path, "both --config-file and --config-text are set; the EPP refuses to start: keep "
+                      "one", target=workload.resource)
+        elif required and not eppargs.is_llmd(container) and not (file_flag and file_flag.value) \
+                and not (text_flag and text_flag.value):
+            where = args.args_path if "args" in container.data else container.path
+            yield Hit(where, f"the EPP {release.tag} has no built-in scheduler config (until v1.4.0) and exits "
+                      "without one; add --config-file (a mounted EndpointPickerConfig) or --config-text",
+                      target=workload.resource)
+
+
+EPP_CONFIG_SOURCE = Rule(
+    id="GIE033", name="epp-config-source", severity=Severity.ERROR, scope="scenario",
+    summary="The EPP gets exactly one EndpointPickerConfig source where one is required (v0.5–v1.3).",
+    rationale="--config-file and --config-text are mutually exclusive. From v0.5 until v1.4.0 the upstream EPP "
+              "has no default configuration and exits with \"scheduler config must be set\"; v0.3/v0.4 configure "
+              "the scheduler in code and have no such flags.",
+    bad="args: [\"--pool-name\", \"p\"]   # EPP v1.2.0, no config",
+    good="args: [\"--pool-name\", \"p\", \"--config-file\", \"/config/default-plugins.yaml\"]",
+    fix="Pass one of --config-file / --config-text (and mount the file's ConfigMap).",
+    check=_check_config_source,
+)
+
+
+# GIE038 ---------------------------------------------------------------------------------------------
+
+_SELECTOR = re.compile(r"^[^=,\s]+=[^=,\s]*(,[^=,\s]+=[^=,\s]*)*$")
+
+
+def _check_standalone(context: Any) -> Iterator[Hit]:
+    release = context.release
+    if not eppargs.in_window("standalone", release):
+        return
+    limits = eppargs.facts()["standalone"]
+    for workload, container, args in eppargs.epp_targets(context):
+        selector = args.get("endpoint-selector")
+        if selector is None or not selector.value or is_placeholder(selector.value):
+            continue
+        target = workload.resource
+        if not _SELECTOR.match(selector.value):
+            yield Hit(selector.value_path, f"--endpoint-selector `{selector.value}` is not `key=value[,key=value]` "
+                      "(no spaces, no set expressions)", target=target)
+        pool = args.get("pool-name")
+        if pool is not None and pool.value:
+            yield Hit(pool.path, "--pool-name and --endpoint-selector are mutually exclusive; the EPP refuses to "
+                      "start: drop one", target=target)
+        yield from _target_ports(args, limits["max_target_ports"], target)
+        env = limits["pod_name_env"]
+        value, known = eppargs.env_value(workload, container, env)
+        field_path = next((dig(e, "valueFrom", "fieldRef", "fieldPath") for e in container.env if e.get("name") == env),
+                          None)
+        if known and value is None and field_path != "metadata.name":
+            yield Hit(selector.path, f"standalone mode needs env {env} from the downward API (fieldRef "
+                      "metadata.name) to name its endpoint pool", target=target)
+        if workload.resource.kind != "Deployment":
+            yield Hit(selector.path, f"standalone mode derives its name from a Deployment pod name "
+                      f"(`<deployment>-<hash>-<id>`); a {workload.resource.kind} pod name does not match",
+                      Severity.WARNING, target=target)
+
+
+def _target_ports(args: EppArgs, most: int, target: Any) -> Iterator[Hit]:
+    ports = args.get("endpoint-target-ports")
+    if ports is None or not ports.value:
+        selector = args.get("endpoint-selector")
+        yield Hit(selector.path if selector else args.args_path,
+                  f"--endpoint-selector needs --endpoint-target-ports with 1–{most} ports", target=target)
+        return
+    if is_placeholder(ports.value):
+        return
+    items = ports.value.split(",")
+    numbers = [decimal(i.strip()) for i in items]
+    if len(items) > most or not all(n is not None and n <= 65535 for n in numbers):
+        yield Hit(ports.value_path, f"--endpoint-target-ports `{ports.value}` must be 1–{most} comma-separated "
+                  "port numbers (0–65535)", target=target)
+
+
+EPP_STANDALONE_MODE = Rule(
+    id="GIE038", name="epp-standalone-mode", severity=Severity.ERROR, scope="scenario",
+    summary="Standalone mode (`--endpoint-selector`) has valid target ports, selector and POD_NAME.",
+    rationale="From v1.2.0 the EPP can select model-server pods without an InferencePool. Its option validation "
+              "exits unless --endpoint-target-ports lists 1–8 ports and --pool-name is unset, and it names its "
+              "synthetic pool after the Deployment parsed from POD_NAME.",
+    bad="args: [\"--endpoint-selector\", \"app=vllm\"]   # no target ports, no POD_NAME env",
+    good="args: [\"--endpoint-selector\", \"app=vllm\", \"--endpoint-target-ports\", \"8000\"]\n"
+         "env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]",
+    fix="Add --endpoint-target-ports, drop --pool-name, and set POD_NAME from metadata.name.",
+    check=_check_standalone,
+)

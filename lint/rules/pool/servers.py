@@ -1,0 +1,144 @@
+"""GIE011–GIE013: what a pool selects must be model servers that listen on its target ports and report readiness.
+
+The model servers of a pool are the non-EPP pod templates its selector matches (`lint/topology/model_servers.py`).
+These rules judge only templates that are among the linted files, and stay silent about any container
+whose ports or command line cannot be read for certain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from lint.result import Severity
+from lint.rules.api import Hit, Rule
+from lint.topology.model import Pool, Topology, Workload
+from lint.topology.model_servers import engine, listen_ports, model_servers, target_port_paths, tokens
+
+
+def _labels(selector: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in sorted(selector.items())) + "}"
+
+
+# GIE011 ---------------------------------------------------------------------------------------------
+
+def _check_target_ports(context: Any) -> Iterator[Hit]:
+    topology: Topology = context.topology
+    for pool in topology.pools:
+        servers = model_servers(topology, pool) or []
+        # A resource passes when any of its templates listens (a LeaderWorkerSet's leader serves for the group).
+        by_resource: dict[int, list[Workload]] = {}
+        for workload in servers:
+            by_resource.setdefault(id(workload.resource), []).append(workload)
+        for path, number in target_port_paths(pool):
+            for templates in by_resource.values():
+                ports = [listen_ports(w) for w in templates]
+                if any(p.opaque or number in p.numbers for p in ports):
+                    continue
+                heard = ", ".join(str(n) for n in sorted(set().union(*(p.numbers for p in ports)))) or "none"
+                yield Hit(path, f"target port {number} is not a port the selected {templates[0].resource.ref} "
+                          f"listens on (containerPorts, `--port` and engine defaults: {heard}); the EPP would send "
+                          "requests and metric scrapes to a closed port — make the target port and the server's "
+                          "`--port`/containerPort agree", target=pool.resource)
+                break
+
+
+POOL_TARGETPORT_MATCHES_CONTAINER = Rule(
+    id="GIE011", name="pool-targetport-matches-container", severity=Severity.ERROR, scope="scenario",
+    summary="Every target port of a pool is a containerPort or the listen port (`--port`, or the engine default: "
+            "vLLM 8000, sglang 30000) of the model-server pods it selects; native sidecars count.",
+    rationale="The EPP hands the gateway `podIP:targetPort` and scrapes model-server metrics on the first target "
+              "port. A number nobody listens on makes every request and every scrape fail. A native sidecar (an "
+              "initContainer with restartPolicy Always), such as llm-d's routing proxy, may own the port.",
+    bad="spec: {targetPorts: [{number: 8000}]}\n# model server: args [--port=8200], ports [{containerPort: 8200}]",
+    good="spec: {targetPorts: [{number: 8200}]}\n# model server: args [--port=8200], ports [{containerPort: 8200}]",
+    fix="Set the pool's target port to the port the model server listens on (or start the server with that "
+        "`--port` and declare it as a containerPort).",
+    check=_check_target_ports,
+)
+
+
+# GIE012 ---------------------------------------------------------------------------------------------
+
+def _check_excludes_epp(context: Any) -> Iterator[Hit]:
+    topology: Topology = context.topology
+    claimed: dict[int, Pool] = {}  # id(resource) of a model server → first pool selecting it
+    for pool in topology.pools:
+        if model_servers(topology, pool) is None:
+            continue
+        assert pool.selector is not None
+        matched = topology.pods_matching(pool.namespace, pool.selector)
+        epps = [w for w in matched if topology.is_epp(w)]
+        if epps:
+            yield Hit(pool.selector_path, f"selector {_labels(pool.selector)} also matches the endpoint picker "
+                      f"{epps[0].resource.ref}: the EPP would count its own pods as inference endpoints; give the "
+                      "EPP pods labels the selector does not match", target=pool.resource)
+        for workload in matched:
+            if topology.is_epp(workload):
+                continue
+            other = claimed.setdefault(id(workload.resource), pool)
+            if other is not pool:
+                yield Hit(pool.selector_path, f"selector {_labels(pool.selector)} selects {workload.resource.ref}, "
+                          f"which {other.resource.ref} selects too: two EPPs would schedule onto the same servers "
+                          "without seeing each other's load; narrow one selector unless this is intended",
+                          target=pool.resource)
+                break
+
+
+POOL_SELECTOR_EXCLUDES_EPP = Rule(
+    id="GIE012", name="pool-selector-excludes-epp", severity=Severity.WARNING, scope="scenario",
+    summary="A pool's selector matches neither the EPP's pods nor the model servers of another pool.",
+    rationale="Pool membership is by labels only. A selector broad enough to match the EPP makes the EPP route "
+              "to itself; two pools over the same pods get two schedulers that each see only their own traffic.",
+    bad="# EPP pods and model servers both labelled {app: llama}\nspec: {selector: {matchLabels: {app: llama}}}",
+    good="# EPP pods labelled {app: llama-epp}\nspec: {selector: {matchLabels: {app: llama}}}",
+    fix="Label the EPP pods differently from the model servers, and give each pool its own selector.",
+    check=_check_excludes_epp,
+)
+
+
+# GIE013 ---------------------------------------------------------------------------------------------
+
+def _serving_container(workload: Workload) -> Any:
+    for container in workload.containers:
+        argv = tokens(container)
+        if argv is not None and engine(container, argv):
+            return container
+    return workload.containers[0] if workload.containers else None
+
+
+def _check_readiness(context: Any) -> Iterator[Hit]:
+    topology: Topology = context.topology
+    seen: set[tuple[int, tuple[str | int, ...]]] = set()
+    for pool in topology.pools:
+        for workload in model_servers(topology, pool) or []:
+            key = (id(workload.resource), workload.pod_spec_path)
+            if key in seen or not workload.containers:
+                continue
+            seen.add(key)
+            if any(isinstance(c.data.get("readinessProbe"), dict) for c in workload.containers):
+                continue
+            container = _serving_container(workload)
+            argv = tokens(container) or []
+            kind = engine(container, argv)
+            if kind == "sim":
+                continue  # a simulator loads no model: it is ready as soon as it listens
+            hint = " (vLLM: httpGet /health on the serving port), plus a startupProbe" if kind == "vllm" else ""
+            yield Hit(container.path, f"model server selected by {pool.resource.ref} has no readinessProbe: its pods "
+                      "turn Ready as soon as the container starts, before the model is loaded, and the EPP routes "
+                      f"to Ready pods only; add a readinessProbe{hint}", target=workload.resource)
+
+
+MODEL_SERVER_READINESS = Rule(
+    id="GIE013", name="model-server-readiness", severity=Severity.WARNING, scope="scenario",
+    summary="Model-server pods selected by a pool define a readinessProbe.",
+    rationale="The EPP only picks endpoints whose pod is Ready. Without a readiness probe a pod is Ready the moment "
+              "its containers start, long before a large model is loaded, so requests land on a server that "
+              "cannot answer yet.",
+    bad="containers:\n- name: vllm\n  image: vllm/vllm-openai:v0.11.0\n  # no readinessProbe",
+    good="containers:\n- name: vllm\n  readinessProbe: {httpGet: {path: /health, port: 8000}}\n"
+         "  startupProbe: {httpGet: {path: /health, port: 8000}, failureThreshold: 600}",
+    fix="Add a readinessProbe on the server's health endpoint (vLLM: HTTP GET /health), and a startupProbe for "
+        "slow model loads.",
+    check=_check_readiness,
+)

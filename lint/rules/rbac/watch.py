@@ -1,0 +1,206 @@
+"""GIE050–GIE052: what the EPP's ServiceAccount may do, read from the scenario's RBAC (lint/topology/rbac.py).
+
+The rules speak only when the linted files hold the EPP's RBAC: some role bound to its account that
+grants what an EPP watches (pods, pools, objectives…). With none, the permissions are defined
+elsewhere and nothing can be said. When part of the account's permissions is invisible (a roleRef to
+a role outside the files, an aggregated ClusterRole, placeholders) the rules stay silent too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lint.result import Severity
+from lint.rules.api import Hit, Rule
+from lint.shape import strings
+from lint.topology import eppargs, rbac
+from lint.topology.eppargs import EppArgs
+from lint.topology.model import Container, Workload, string_map
+from lint.topology.rbac import Account, PolicyRule, Rbac
+
+WATCHED = frozenset({"pods", "inferencepools", "inferencemodels", "inferenceobjectives", "inferencemodelrewrites"})
+
+
+@dataclass(frozen=True)
+class Epp:
+    """An EPP workload of the scenario whose RBAC the files define."""
+
+    workload: Workload
+    container: Container
+    args: EppArgs
+    account: Account
+    rbac: Rbac
+
+    @property
+    def who(self) -> str:
+        return f"The EPP's ServiceAccount {self.account}"
+
+
+def watch_rules(resolved: Rbac, workload: Workload) -> list[PolicyRule]:
+    """Rules bound to the account (any namespace) that grant something an EPP watches."""
+    return [r for r in resolved.bound_rules(workload) if r.resources & (WATCHED | {"*"})]
+
+
+def judged_epps(context: Any) -> Iterator[Epp]:
+    """EPP workloads whose account is bound, in the linted files, to the EPP's watch RBAC."""
+    resolved = rbac.of(context)
+    for workload in context.topology.workloads:
+        container = eppargs.epp_container(workload)
+        if container is None or eppargs.is_llmd(container):
+            continue  # llm-d schedulers watch other groups too (llm-d.ai): the upstream table does not apply
+        if not resolved.present(workload) or resolved.unknown(workload):
+            continue
+        if not watch_rules(resolved, workload):
+            continue  # the EPP's RBAC is not among the linted files (or not bound to it: GIE052)
+        args = eppargs.epp_args(workload, container, context.release)
+        if any(not flag.known and not flag.ignored for flag in args.flags):
+            continue  # the EPP exits on the unknown flag before RBAC matters (reported by the flag rules)
+        yield Epp(workload, container, args, resolved.account(workload), resolved)
+
+
+def verbs_missing(epp: Epp, group: str, resource: str, verbs: list[str], namespace: str | None) -> list[str]:
+    return [v for v in verbs if not epp.rbac.allows(epp.workload, group, resource, v, namespace)]
+
+
+def group_text(group: str) -> str:
+    return group or '"" (core)'
+
+
+def rule_text(group: str, resource: str, verbs: list[str]) -> str:
+    return f'{{apiGroups: ["{group}"], resources: [{resource}], verbs: [{", ".join(verbs)}]}}'
+
+
+def _anchor(epp: Epp, resource: str, was: str | None) -> tuple[PolicyRule | None, str]:
+    """Where to point: a rule naming the resource (wrong group or verbs), else its predecessor, else the role."""
+    rules = watch_rules(epp.rbac, epp.workload)
+    for wanted in (resource, was):
+        for rule in rules:
+            if wanted and rule.mentions(wanted):
+                groups = ", ".join(sorted(group_text(g) for g in rule.groups))
+                note = (f"; {rule.role.kind} {rule.role.name} grants {wanted} in {groups} with verbs "
+                        f"{', '.join(sorted(rule.verbs))}") if wanted == resource else \
+                    f"; {rule.role.kind} {rule.role.name} still grants {wanted}, which {resource} replaced"
+                return rule, note
+    return (rules[0] if rules else None), ""
+
+
+# GIE050 ---------------------------------------------------------------------------------------------
+
+def _kind_in_use(context: Any, kind: str, plural: str, group: str) -> bool:
+    """Does the scenario show the CRD installed (objects of the kind, or the CRD itself)?"""
+    return any(r.kind == kind or (r.kind == "CustomResourceDefinition" and r.name == f"{plural}.{group}")
+               for r in context.resources)
+
+
+def _check_watch(context: Any) -> Iterator[Hit]:
+    table = rbac.needs(context.release)
+    verbs: list[str] = rbac.needs_table()["watch_verbs"]
+    for epp in judged_epps(context):
+        namespace = rbac.pool_namespace(epp.workload, epp.container, epp.args)
+        if namespace is None:
+            continue
+        pool_group = rbac.watched_pool_group(epp.workload, epp.container, epp.args, context.release)
+        pool_name = epp.args.value("pool-name")
+        pool = next((p for p in context.topology.pools if p.name == pool_name and p.namespace == namespace), None)
+        for need in table["watch"]:
+            group = pool_group if need["group"] == "pool" else need["group"]
+            if group is None or (need["group"] == "pool" and pool is not None and pool.resource.group != group):
+                continue  # unknowable, or the EPP watches another group than its pool's (a different defect)
+            resource = need["resource"]
+            missing = verbs_missing(epp, group, resource, verbs, namespace)
+            if not missing:
+                continue
+            severity = None
+            condition = ""
+            if need["when"] == "installed" and not _kind_in_use(context, need.get("kind", ""), resource, group):
+                severity = Severity.WARNING
+                condition = f" once the {need.get('kind', resource)} CRD is installed (the standard install ships it)"
+            rule, note = _anchor(epp, resource, need.get("was"))
+            if rule is None:
+                continue
+            elsewhere = [v for v in missing if any(r.grants(group, resource, v) for r in epp.rbac.bound_rules(
+                epp.workload))]
+            where = f" (it is granted only in another namespace; the EPP watches {namespace})" if elsewhere else ""
+            yield Hit(rule.path, f"{epp.who} may not {'/'.join(missing)} {resource} in group "
+                      f"{group_text(group)} in namespace {namespace}{where}{note}. Its informer is forbidden"
+                      f"{condition}, the cache never syncs and the EPP never becomes Ready; grant "
+                      f"{rule_text(group, resource, verbs)} in namespace {namespace}",
+                      severity=severity, target=rule.role)
+
+
+EPP_RBAC_WATCH = Rule(
+    id="GIE050", name="epp-rbac-watch", severity=Severity.ERROR, scope="scenario",
+    summary="The EPP's ServiceAccount may get/list/watch, in the pool namespace, everything its release watches: "
+            "pods, inferencepools in the group it watches pools in, and inferencemodels (v0.x), "
+            "inferenceobjectives (v1.x) and inferencemodelrewrites (v1.3+).",
+    rationale="The EPP reads these through informers. A forbidden list/watch keeps the cache from syncing, so the "
+              "EPP never becomes Ready (or its manager exits). The classic case is a pool moved to "
+              "inference.networking.k8s.io/v1 while the Role still grants inferencepools only in the x-k8s group. "
+              "From v1.1 objectives and rewrites are watched only when their CRD is installed: without such "
+              "objects in the files a missing grant is a warning.",
+    bad="# pool: inference.networking.k8s.io/v1\nrules:\n"
+        "- {apiGroups: [inference.networking.x-k8s.io], resources: [inferencepools], verbs: [get, watch, list]}",
+    good="rules:\n- {apiGroups: [inference.networking.k8s.io], resources: [inferencepools], verbs: [get, watch, list]}",
+    fix="Add the missing rule to a Role in the pool namespace (or a ClusterRole) bound to the EPP's ServiceAccount.",
+    check=_check_watch,
+)
+
+
+# GIE051 ---------------------------------------------------------------------------------------------
+
+def _targets(monitor: Any, epp: Epp, context: Any) -> bool:
+    """A ServiceMonitor selecting a Service of the EPP's pods, or a PodMonitoring selecting the pods."""
+    selector = string_map(monitor.get("spec", "selector", "matchLabels"))
+    if not selector:
+        return False
+    names = monitor.get("spec", "namespaceSelector", "matchNames")
+    namespaces = set(strings(names)) if isinstance(names, list) else {monitor.namespace}
+    if monitor.kind in ("PodMonitoring", "ClusterPodMonitoring", "PodMonitor"):
+        near = monitor.kind == "ClusterPodMonitoring" or epp.workload.namespace in namespaces
+        return near and selector.items() <= epp.workload.labels.items()
+    for service in context.topology.services_in(epp.workload.namespace):
+        labels = string_map(service.get("metadata", "labels")) or {}
+        if epp.workload.namespace in namespaces and selector.items() <= labels.items() \
+                and epp.workload in context.topology.epp_workloads(service):
+            return True
+    return False
+
+
+def _check_metrics_auth(context: Any) -> Iterator[Hit]:
+    mode = rbac.needs(context.release)["metrics_auth"]
+    grants: list[dict[str, Any]] = rbac.needs_table()["metrics_auth_grants"]
+    monitors = [r for r in context.resources if r.kind in ("ServiceMonitor", "PodMonitor", "PodMonitoring",
+                                                           "ClusterPodMonitoring")]
+    for epp in judged_epps(context):
+        if isinstance(mode, dict) and (epp.args.opaque or not epp.args.enabled(mode["flag"])):
+            continue  # auth is switched off, or the command line cannot be read
+        missing = [g for g in grants if verbs_missing(epp, g["group"], g["resource"], g["verbs"], None)]
+        if not missing:
+            continue
+        scraped = any(_targets(m, epp, context) for m in monitors)
+        what = " and ".join(f"{g['verbs'][0]} {g['resource']}.{g['group']}" for g in missing)
+        off = " or pass `--metrics-endpoint-auth=false`" if isinstance(mode, dict) else ""
+        yield Hit(epp.account.path, f"{epp.who} may not {what} (cluster-wide: only a ClusterRoleBinding grants "
+                  f"them). The EPP authenticates every /metrics request with them, so scrapes get 401/403/500"
+                  f"{' and the monitor targeting it fails' if scraped else ''}; bind a ClusterRole granting "
+                  f"{'; '.join(rule_text(g['group'], g['resource'], g['verbs']) for g in missing)}{off}",
+                  severity=Severity.ERROR if scraped else None, target=epp.workload.resource)
+
+
+EPP_RBAC_METRICS_AUTH = Rule(
+    id="GIE051", name="epp-rbac-metrics-auth", severity=Severity.WARNING, scope="scenario",
+    summary="With metrics authentication on (always before v1.1; `--metrics-endpoint-auth`, default true, from "
+            "v1.1), the EPP's ServiceAccount may create tokenreviews and subjectaccessreviews.",
+    rationale="The EPP protects /metrics with controller-runtime's authn/authz filter, which asks the API server "
+              "about every caller. Without these cluster-wide grants each scrape fails with 401/403/500 and the EPP "
+              "exports nothing. It is an error when a ServiceMonitor or PodMonitoring in the files targets the EPP.",
+    bad="# EPP bound only to a Role with pods and inferencepools; no tokenreviews grant",
+    good="kind: ClusterRole\nrules:\n"
+         "- {apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}\n"
+         "- {apiGroups: [authorization.k8s.io], resources: [subjectaccessreviews], verbs: [create]}",
+    fix="Bind a ClusterRole with these two rules to the EPP's ServiceAccount through a ClusterRoleBinding, or "
+        "turn metrics authentication off with `--metrics-endpoint-auth=false` (v1.1+).",
+    check=_check_metrics_auth,
+)

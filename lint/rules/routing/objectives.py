@@ -1,0 +1,157 @@
+"""GIE081, GIE083: objectives and rewrites must reach their pool, and the model names they send must be served.
+
+The EPP keeps only objectives (InferenceObjective, InferenceModelRewrite, v0.x InferenceModel) whose
+`poolRef` names its pool, in its namespace and API group. Model names that a rewrite or an
+InferenceModel sends on must be among the names the pool's model servers answer to. Both rules stay
+silent when the pool or its servers are not among the linted files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from lint.result import Severity
+from lint.rules.api import Hit, Rule
+from lint.rules.schema.objective import LLMD_GROUP
+from lint.schema.violation import JsonPath
+from lint.shape import dicts
+from lint.source.placeholders import unresolved
+from lint.source.resources import Resource
+from lint.topology.model import Pool, Topology
+from lint.topology.model_servers import model_servers, served_names
+from lint.topology.routing import POOL_GROUPS, pools_in, pools_named, routing
+
+# GIE081 ---------------------------------------------------------------------------------------------
+
+# The EPP compares `poolRef.group` with its pool group only from 28c3d738 (first released in v1.0.0); before
+# that a group mismatch was harmless.
+_GROUP_FILTER_SINCE = "v1.0.0"
+
+def _served_kind(resource: Resource, context: Any) -> bool:
+    """Only kinds the release (or llm-d-router) serves are judged: the others are GIE080's finding."""
+    return resource.group == LLMD_GROUP or context.store.lookup(resource.api_version, resource.kind) is not None
+
+
+def _check_poolref(context: Any) -> Iterator[Hit]:
+    topology: Topology = context.topology
+    for ref in routing(context).objectives:
+        resource = ref.resource
+        if unresolved(ref.name) or unresolved(ref.group) or not _served_kind(resource, context):
+            continue
+        here = pools_in(topology, resource.namespace)
+        if not here:
+            continue  # the pool is installed some other way
+        named = [p for p in here if p.name == ref.name]
+        if not named:
+            elsewhere = sorted({p.namespace for p in topology.pools if p.name == ref.name})
+            hint = (f"; a pool of that name is in namespace {', '.join(elsewhere)}, but the EPP only reads objectives "
+                    "from its pool's namespace") if elsewhere else ""
+            yield Hit(ref.path, f"poolRef names `{ref.name}`, but the InferencePools in namespace {resource.namespace} "
+                      f"are {', '.join(sorted(p.name for p in here))}{hint}: the EPP ignores this {resource.kind}",
+                      target=resource)
+            continue
+        groups = {p.resource.group for p in named}
+        if not context.release.at_least(_GROUP_FILTER_SINCE) or not groups <= set(POOL_GROUPS) or ref.group in groups:
+            continue  # an unknown pool group is GIE001's finding
+        pool = named[0].resource
+        how = "is" if ref.group_written else f"defaults to (for {resource.kind})"
+        yield Hit(ref.path, f"poolRef group {how} `{ref.group}`, but {pool.ref} is `{pool.api_version}`: the EPP "
+                  f"drops objectives of another pool group, so this {resource.kind} is never applied; set "
+                  f"`group: {pool.group}`", target=resource)
+
+
+OBJECTIVE_POOLREF = Rule(
+    id="GIE081", name="objective-poolref", severity=Severity.WARNING, scope="scenario",
+    summary="An objective's `poolRef` names an InferencePool of its namespace, with the pool's API group "
+            "(the default group is the v1 one for InferenceObjective/Rewrite, x-k8s for InferenceModel).",
+    rationale="The EPP watches objectives and rewrites in its pool's namespace and silently ignores those whose "
+              "poolRef name or group is not its pool's, so priorities and rewrites are never applied.",
+    bad="# pool is inference.networking.k8s.io/v1\nkind: InferenceModel\nspec: {poolRef: {name: vllm-qwen3-32b}}",
+    good="spec: {poolRef: {group: inference.networking.k8s.io, name: vllm-qwen3-32b}}",
+    fix="Set `poolRef.name` to the pool's name and `poolRef.group` to the group of the pool's apiVersion, and create "
+        "the object in the pool's namespace.",
+    check=_check_poolref,
+)
+
+
+# GIE083 ---------------------------------------------------------------------------------------------
+
+def _sent_names(resource: Resource) -> Iterator[tuple[JsonPath, str]]:
+    """The model names an InferenceModel or InferenceModelRewrite forwards to the model servers."""
+    if resource.kind == "InferenceModel":
+        targets = resource.get("spec", "targetModels")
+        named: list[tuple[JsonPath, Any]] = [(("spec", "targetModels", i, "name"), t.get("name"))
+                 for i, t in enumerate(targets if isinstance(targets, list) else []) if isinstance(t, dict)]
+        named = named or [(("spec", "modelName"), resource.get("spec", "modelName"))]
+    elif resource.kind == "InferenceModelRewrite":
+        rules = resource.get("spec", "rules")
+        named = [(("spec", "rules", r, "targets", t, "modelRewrite"), target.get("modelRewrite"))
+                 for r, rule in enumerate(rules if isinstance(rules, list) else []) if isinstance(rule, dict)
+                 for t, target in dicts(rule.get("targets"))]
+    else:
+        named = []
+    for path, name in named:
+        if isinstance(name, str) and name and not unresolved(name):
+            yield path, name
+
+
+def _served(topology: Topology, pools: list[Pool]) -> tuple[frozenset[str], str] | None:
+    """Names the pools' model servers answer to, and one server to cite; None when unknown or dynamic."""
+    names: set[str] = set()
+    cited = ""
+    for pool in pools:
+        servers = model_servers(topology, pool)
+        if not servers:
+            return None
+        for workload in servers:
+            served = served_names(workload)
+            if served is None or served.dynamic:
+                return None  # unreadable, or adapters can be loaded at runtime: possibly served
+            names |= served.names
+            cited = cited or workload.resource.ref
+    return (frozenset(names), cited) if pools else None
+
+
+def _unserved(topology: Topology, pools: list[Pool], path: JsonPath, name: str, what: str,
+              target: Resource) -> Iterator[Hit]:
+    served = _served(topology, pools)
+    if served is None or name in served[0]:
+        return
+    names, cited = served
+    yield Hit(path, f"{what} `{name}`, which the model servers of {pools[0].resource.ref} (e.g. {cited}) do not "
+              f"serve (they serve {', '.join(sorted(names))}): vLLM answers 404 \"model does not exist\"; add it to "
+              "`--served-model-name` or `--lora-modules`, or send a served name", target=target)
+
+
+def _check_served(context: Any) -> Iterator[Hit]:
+    topology: Topology = context.topology
+    view = routing(context)
+    for ref in view.objectives:
+        pools = pools_named(topology, ref.resource.namespace, ref.name)
+        for path, name in _sent_names(ref.resource):
+            yield from _unserved(topology, pools, path, name, f"{ref.resource.kind} sends model", ref.resource)
+    for header in view.header_values:
+        if unresolved(header.value):
+            continue
+        refs = [b for b in view.backends if b.route is header.route and b.rule == header.rule and b.is_pool]
+        pools = [p for b in refs for p in pools_named(topology, b.namespace, b.name)]
+        yield from _unserved(topology, pools, header.path, header.value,
+                             "the route rewrites the model to", header.route)
+
+
+MODEL_NAMES_SERVED = Rule(
+    id="GIE083", name="model-names-served", severity=Severity.WARNING, scope="scenario",
+    summary="Model names sent on to a pool (InferenceModel targets, InferenceModelRewrite targets, the "
+            "`x-gateway-model-name-rewrite` header) are served by the pool's model servers.",
+    rationale="The model server looks the request's `model` up among its served names (vLLM `--served-model-name`, "
+              "else `--model`; sglang `--model-path`; LoRA adapters from `--lora-modules`) and answers 404 for "
+              "anything else. Servers that can load adapters at runtime are given the benefit of the doubt.",
+    bad="# vLLM args: [--model, Qwen/Qwen3-32B]\nrules: [{targets: [{modelRewrite: qwen3}]}]",
+    good="# vLLM args: [--model, Qwen/Qwen3-32B, --served-model-name, qwen3]\n"
+         "rules: [{targets: [{modelRewrite: qwen3}]}]",
+    fix="Rewrite to a name the servers serve, or add the name as a `--served-model-name` alias or a "
+        "`--lora-modules` adapter.",
+    check=_check_served,
+)
+

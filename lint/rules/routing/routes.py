@@ -1,0 +1,225 @@
+"""GIE070–GIE073: HTTPRoute/GRPCRoute backendRefs to InferencePools and parentRefs to Gateways.
+
+Gateway API resolves a backendRef by (group, kind, namespace, name) with `group` defaulting to core
+`""`, so an InferencePool reference must spell out the pool's API group. Cross-object checks speak only
+about objects among the linted files: a pool or Gateway installed some other way is not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from lint.result import Severity
+from lint.rules.api import Hit, Rule
+from lint.source.placeholders import unresolved
+from lint.topology.model import Topology
+from lint.topology.routing import (
+    GATEWAY_GROUP,
+    POOL_GROUPS,
+    BackendRef,
+    Listener,
+    ParentRef,
+    Routing,
+    admits_kind,
+    pools_named,
+    routing,
+)
+
+
+def _served_pool_groups(context: Any) -> list[str]:
+    """The API groups the release serves InferencePool in (v1 first)."""
+    kinds = context.store.gie_kinds(context.release.tag)
+    groups = {av.rpartition("/")[0] for av, kind in kinds if kind == "InferencePool"}
+    return sorted(groups & set(POOL_GROUPS), key=POOL_GROUPS.index)
+
+
+def _pool_backends(view: Routing) -> Iterator[BackendRef]:
+    for ref in view.backends:
+        if ref.is_pool and not unresolved(ref.name) and not unresolved(ref.namespace):
+            yield ref
+
+
+def _where(ref: BackendRef) -> str:
+    return f"InferencePool `{ref.name}`" + (f" in namespace {ref.namespace}" if ref.cross_namespace else "")
+
+
+# GIE070 ---------------------------------------------------------------------------------------------
+
+def _check_backendref(context: Any) -> Iterator[Hit]:
+    topology: Topology = context.topology
+    served = _served_pool_groups(context)
+    for ref in _pool_backends(routing(context)):
+        named = [p for p in pools_named(topology, ref.namespace, ref.name) if p.resource.group in POOL_GROUPS]
+        wanted = sorted({p.resource.group for p in named}) or served
+        advice = " or ".join(f"`group: {g}`" for g in wanted) or f"the pool's API group ({' or '.join(POOL_GROUPS)})"
+        if not ref.group:
+            said = "has no `group`" if ref.group is None else "sets `group: \"\"`"
+            yield Hit(ref.path, f"backendRef to {_where(ref)} {said}: Gateway API defaults it to the core group, "
+                      f"where no InferencePool exists, so the route reports BackendNotFound; set {advice}",
+                      target=ref.route)
+        elif unresolved(ref.group):
+            continue
+        elif ref.group not in POOL_GROUPS:
+            yield Hit(ref.path, f"backendRef to {_where(ref)} uses group `{ref.group}`, which has no InferencePool "
+                      f"kind; set {advice}", target=ref.route)
+        elif named:
+            if ref.group not in wanted:
+                pool = named[0].resource
+                yield Hit(ref.path, f"backendRef group `{ref.group}` does not match {pool.ref}, which is "
+                          f"`{pool.api_version}`: the reference resolves to nothing; set {advice}", target=ref.route)
+        elif served and ref.group not in served:
+            yield Hit(ref.path, f"backendRef group `{ref.group}`: GIE {context.release.tag} serves InferencePool only "
+                      f"in {' and '.join(served)}, so no such pool can exist; set {advice}", target=ref.route)
+        # A pool name absent from the linted files is not judged: rollouts and guides reference pools
+        # installed earlier (e.g. the old pool next to a `-new` one).
+
+
+ROUTE_INFERENCEPOOL_BACKENDREF = Rule(
+    id="GIE070", name="route-inferencepool-backendref", severity=Severity.ERROR, scope="scenario",
+    summary="A route backendRef of kind InferencePool sets `group` to the pool's API group (that of the linted "
+            "pool of that name, else one the release serves pools in).",
+    rationale="Gateway API resolves a backendRef by group, kind and name, and an omitted `group` means the core "
+              "group. A missing or wrong group leaves the route with ResolvedRefs=False (BackendNotFound) and no "
+              "traffic reaches the model servers.",
+    bad="backendRefs:\n- name: vllm-qwen3-32b\n  kind: InferencePool",
+    good="backendRefs:\n- group: inference.networking.k8s.io\n  kind: InferencePool\n  name: vllm-qwen3-32b",
+    fix="Write `group: inference.networking.k8s.io` for a v1 pool (`inference.networking.x-k8s.io` for a v1alpha2 "
+        "pool) and the pool's exact `metadata.name`.",
+    check=_check_backendref,
+)
+
+
+# GIE071 ---------------------------------------------------------------------------------------------
+
+def _check_port(context: Any) -> Iterator[Hit]:
+    for ref in _pool_backends(routing(context)):
+        if ref.port is None:
+            continue
+        for pool in pools_named(context.topology, ref.namespace, ref.name):
+            if pool.resource.group == ref.group and pool.target_ports and ref.port not in pool.target_ports:
+                ports = ", ".join(str(p) for p in pool.target_ports)
+                yield Hit((*ref.path, "port"), f"`port: {ref.port}` is ignored on an InferencePool backendRef: the "
+                          f"gateway sends traffic to the endpoint the EPP picks, on the pool's targetPorts ({ports}); "
+                          "drop the port to avoid confusion", target=ref.route)
+
+
+ROUTE_BACKENDREF_PORT = Rule(
+    id="GIE071", name="route-backendref-port", severity=Severity.INFO, scope="scenario",
+    summary="`port` on an InferencePool backendRef is optional and ignored; a value outside the pool's "
+            "targetPorts is noted.",
+    rationale="Conformance requires gateways to accept and route an InferencePool backendRef whatever its port: "
+              "the endpoint comes from the EPP and the port from the pool's targetPorts. A different number there "
+              "only misleads readers.",
+    bad="# pool targetPorts: [{number: 8000}]\nbackendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, "
+        "name: vllm, port: 9000}]",
+    good="backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: vllm}]",
+    fix="Remove `port` from the backendRef (or make it one of the pool's targetPorts).",
+    check=_check_port,
+)
+
+
+# GIE072 ---------------------------------------------------------------------------------------------
+
+def _admits_namespace(listener: Listener, gateway_ns: str, route_ns: str, view: Routing) -> bool | None:
+    if listener.allowed_from == "All":
+        return True
+    if listener.allowed_from == "Same":
+        return gateway_ns == route_ns
+    labels = view.namespace_labels.get(route_ns)
+    if listener.allowed_from != "Selector" or listener.selector is None or labels is None:
+        return None  # unknown namespace labels or selector form: cannot tell
+    return all(labels.get(k) == v for k, v in listener.selector.items())
+
+
+def _parent_problem(ref: ParentRef, view: Routing) -> str | None:
+    gateway = view.gateway(ref.namespace, ref.name)
+    if gateway is None or not gateway.listeners:
+        return None  # not among the linted files
+    named = ", ".join(f"{listener.name}:{listener.port}" for listener in gateway.listeners)
+    listeners = list(gateway.listeners)
+    if ref.section is not None:
+        listeners = [listener for listener in listeners if listener.name == ref.section]
+        if not listeners:
+            return f"Gateway {ref.namespace}/{ref.name} has no listener named `{ref.section}` (listeners: {named})"
+    if ref.port is not None:
+        listeners = [listener for listener in listeners if listener.port == ref.port]
+        if not listeners:
+            return f"no listener of Gateway {ref.namespace}/{ref.name} has port {ref.port} (listeners: {named})"
+    kind = ref.route.kind
+    kinds = [admits_kind(listener, kind) for listener in listeners]
+    if all(k is False for k in kinds):
+        return f"no listener of Gateway {ref.namespace}/{ref.name} admits {kind}s (check `protocol` and " \
+               "`allowedRoutes.kinds`)"
+    spaces = [_admits_namespace(listener, ref.namespace, ref.route.namespace, view)
+              for listener, k in zip(listeners, kinds, strict=True) if k is not False]
+    if spaces and all(s is False for s in spaces):
+        froms = sorted({listener.allowed_from for listener in listeners})
+        return f"Gateway {ref.namespace}/{ref.name} admits routes from namespace {ref.route.namespace} on no " \
+               f"listener (`allowedRoutes.namespaces.from: {'/'.join(froms)}`); allow it (e.g. `from: All`) " \
+               "or create the route in the Gateway's namespace"
+    return None
+
+
+def _check_parent(context: Any) -> Iterator[Hit]:
+    view = routing(context)
+    if not view.gateways:
+        return
+    for ref in view.parents:
+        if ref.group != GATEWAY_GROUP or ref.kind != "Gateway" or unresolved(ref.name) or unresolved(ref.namespace):
+            continue
+        problem = _parent_problem(ref, view)
+        if problem:
+            yield Hit(ref.path, f"{problem}; the route is not Accepted", target=ref.route)
+
+
+ROUTE_PARENTREF_GATEWAY = Rule(
+    id="GIE072", name="route-parentref-gateway", severity=Severity.ERROR, scope="scenario",
+    summary="A route's Gateway parentRef matches a listener (sectionName, port) that admits the route's kind and "
+            "namespace.",
+    rationale="A Gateway attaches a route only through a listener that the parentRef selects and whose "
+              "allowedRoutes admit it (by default: HTTP(S) listeners, routes from the Gateway's own namespace). "
+              "Otherwise the route is not Accepted and serves nothing. Gateways that are not among the linted files "
+              "are not judged.",
+    bad="# Gateway listeners: [{name: http, port: 80, protocol: HTTP}]\nparentRefs: [{name: inference-gateway, "
+        "sectionName: https}]",
+    good="parentRefs: [{name: inference-gateway, sectionName: http}]",
+    fix="Name an existing listener and port, or widen the listener's `allowedRoutes` to the route's namespace "
+        "and kind.",
+    check=_check_parent,
+)
+
+
+# GIE073 ---------------------------------------------------------------------------------------------
+
+def _check_cross_namespace(context: Any) -> Iterator[Hit]:
+    view = routing(context)
+    for ref in _pool_backends(view):
+        if not ref.cross_namespace or ref.group not in POOL_GROUPS:
+            continue
+        if not any(p.resource.group == ref.group for p in pools_named(context.topology, ref.namespace, ref.name)):
+            continue  # the pool's namespace is not part of what is linted
+        if view.granted(ref.route, ref):
+            continue
+        yield Hit(ref.path, f"backendRef crosses into namespace {ref.namespace}, but no ReferenceGrant there allows "
+                  f"{ref.route.kind}s from {ref.route.namespace} to InferencePool `{ref.name}`: the route reports "
+                  f"RefNotPermitted; add a ReferenceGrant in {ref.namespace} (from: {{group: {GATEWAY_GROUP}, kind: "
+                  f"{ref.route.kind}, namespace: {ref.route.namespace}}}, to: {{group: {ref.group}, kind: "
+                  "InferencePool})", target=ref.route)
+
+
+ROUTE_CROSS_NAMESPACE_POOL = Rule(
+    id="GIE073", name="route-cross-namespace-pool", severity=Severity.ERROR, scope="scenario",
+    summary="A backendRef to an InferencePool in another namespace is allowed by a ReferenceGrant in the pool's "
+            "namespace.",
+    rationale="Gateway API forbids cross-namespace references unless the target namespace grants them; without a "
+              "matching ReferenceGrant (from the route's kind and namespace, to InferencePool in the pool's group) "
+              "the backend is RefNotPermitted and gets no traffic.",
+    bad="# route in namespace gateway, pool in namespace llm, no ReferenceGrant\nbackendRefs: [{group: "
+        "inference.networking.k8s.io, kind: InferencePool, name: vllm, namespace: llm}]",
+    good="kind: ReferenceGrant\nmetadata: {namespace: llm}\nspec:\n  from: [{group: gateway.networking.k8s.io, "
+         "kind: HTTPRoute, namespace: gateway}]\n  to: [{group: inference.networking.k8s.io, kind: InferencePool}]",
+    fix="Create a ReferenceGrant in the pool's namespace for the route's kind and namespace, or move the route next "
+        "to the pool.",
+    check=_check_cross_namespace,
+)

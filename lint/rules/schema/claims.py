@@ -1,0 +1,57 @@
+"""Shared vocabulary for rules that report schema violations (not a rule module itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from lint.rules.api import Hit
+from lint.schema.violation import JsonPath, Violation
+
+GIE_GROUPS = ("inference.networking.k8s.io", "inference.networking.x-k8s.io")
+V1_POOL = "inference.networking.k8s.io/v1"
+V1ALPHA2_POOL = "inference.networking.x-k8s.io/v1alpha2"
+
+
+def unknown_field(violation: Violation) -> str | None:
+    """The unexpected key of an additionalProperties violation (the path ends with it)."""
+    if violation.keyword == "additionalProperties" and violation.path:
+        key = violation.path[-1]
+        return key if isinstance(key, str) else None
+    return None
+
+
+def missing_field(violation: Violation) -> str | None:
+    return violation.detail if violation.keyword == "required" else None
+
+
+def under(violation: Violation, *prefix: str | int) -> bool:
+    return violation.path[:len(prefix)] == prefix
+
+
+def is_cel(violation: Violation) -> bool:
+    return violation.keyword == "x-kubernetes-validations"
+
+
+def dotted(path: JsonPath) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "(document)"
+
+
+def claimed_hits(resource: Any, claims: Callable[[Any, Violation], bool],
+                 describe: Callable[[Any, Violation], Hit | None]) -> Iterator[Hit]:
+    """Hits for the violations a rule claims, one per (path, message)."""
+    seen: set[tuple[JsonPath, str]] = set()
+    for violation in resource.violations:
+        if not claims(resource, violation):
+            continue
+        hit = describe(resource, violation)
+        if hit is not None and (hit.path, hit.message) not in seen:
+            seen.add((hit.path, hit.message))
+            yield hit
+
+
+def first(values: Iterable[Any]) -> Any:
+    return next(iter(values), None)

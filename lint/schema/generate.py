@@ -1,0 +1,320 @@
+"""Generate JSON Schemas (draft 2020-12) from upstream CustomResourceDefinitions.
+
+Run ``python -m lint.schema.generate --crds ../shared/crds --out schemas`` (``make schemas``). The output is
+committed, so the linter needs neither the CRDs nor network access at run time, and it is
+deterministic (sorted keys, fixed indent, no timestamps) so that a re-run is byte-identical and a test
+can prove the committed files match their inputs.
+
+Why convert at all: CRDs carry *structural* OpenAPI v3, which differs from JSON Schema in ways that
+matter to a linter: unknown fields are pruned or rejected by the API server (JSON Schema allows them),
+``nullable`` and ``x-kubernetes-int-or-string`` are not JSON Schema. The Kubernetes-only keywords that
+JSON Schema cannot express (CEL rules, list types, defaults) are kept verbatim for lint/schema/structural.py;
+JSON Schema engines ignore unknown keywords.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+GIE_DIR = "gateway-api-inference-extension"
+GATEWAY_DIR = "gateway-api"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster, same data
+INT_OR_STRING_ANYOF = [{"type": "integer"}, {"type": "string"}]
+
+# What a manifest may put under metadata, mirroring ObjectMeta of the Kubernetes strict schemas
+# (nullable like there, so a CR and a Deployment are judged alike). A CRD's own schema says only
+# `metadata: {type: object}`; the API server validates it as ObjectMeta, unknown keys included.
+_STR = {"type": ["string", "null"]}
+_STR_MAP = {"additionalProperties": _STR, "type": ["object", "null"]}
+_OWNER_REF = {
+    "additionalProperties": False,
+    "properties": {"apiVersion": {"type": "string"}, "blockOwnerDeletion": {"type": ["boolean", "null"]},
+                   "controller": {"type": ["boolean", "null"]}, "kind": {"type": "string"},
+                   "name": {"type": "string"}, "uid": {"type": "string"}},
+    "required": ["apiVersion", "kind", "name", "uid"],
+    "type": "object",
+}
+OBJECT_META: dict[str, Any] = {
+    "additionalProperties": False,
+    "description": "Standard object metadata (ObjectMeta).",
+    "properties": {
+        "annotations": _STR_MAP, "creationTimestamp": _STR, "deletionGracePeriodSeconds": {"type": ["integer", "null"]},
+        "deletionTimestamp": _STR, "finalizers": {"items": _STR, "type": ["array", "null"]},
+        "generateName": _STR, "generation": {"type": ["integer", "null"]}, "labels": _STR_MAP,
+        "managedFields": {"items": {"type": "object"}, "type": ["array", "null"]}, "name": _STR,
+        "namespace": _STR, "ownerReferences": {"items": _OWNER_REF, "type": ["array", "null"]},
+        "resourceVersion": _STR, "selfLink": _STR, "uid": _STR,
+    },
+    "type": ["object", "null"],
+}
+
+
+class CrdConversionError(Exception):
+    """A CRD folder or file cannot be turned into schemas; the message is one printable line."""
+
+
+def _version_key(tag: str) -> tuple[int, ...]:
+    """Sort release tags numerically (v0.10.0 after v0.9.0), the way people read them."""
+    return tuple(int(p) for p in re.findall(r"\d+", tag))
+
+
+def convert_node(node: Any, *, closed: bool = True) -> Any:
+    """Convert one structural OpenAPI v3 schema node (and its children) to JSON Schema.
+
+    ``closed`` is False inside anyOf/oneOf/allOf/not: those branches are value-validation fragments in
+    a structural schema (they may list ``properties`` without declaring the object), so closing them
+    with ``additionalProperties: false`` would reject fields the enclosing object allows.
+    """
+    if not isinstance(node, dict):
+        return copy.deepcopy(node)
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "nullable":
+            continue  # expressed through "null" in type/enum below
+        if key == "properties":
+            out[key] = {name: convert_node(sub, closed=closed) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties") and isinstance(value, dict):
+            out[key] = convert_node(value, closed=closed)
+        elif key in ("anyOf", "oneOf", "allOf"):
+            out[key] = [convert_node(sub, closed=False) for sub in value]
+        elif key == "not":
+            out[key] = convert_node(value, closed=False)
+        else:
+            out[key] = copy.deepcopy(value)
+    nullable = node.get("nullable") is True
+    if node.get("x-kubernetes-int-or-string") is True:
+        # controller-gen spells int-or-string as an anyOf of bare types: a plain type list says the same
+        # thing and gives one readable error instead of anyOf noise.
+        out["type"] = ["integer", "string"]
+        if out.get("anyOf") == INT_OR_STRING_ANYOF:
+            del out["anyOf"]
+    if nullable:
+        types = out.get("type")
+        if isinstance(types, str):
+            out["type"] = [types, "null"]
+        elif isinstance(types, list) and "null" not in types:
+            out["type"] = [*types, "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+    open_fields = node.get("x-kubernetes-preserve-unknown-fields") is True
+    if closed and "properties" in node and "additionalProperties" not in node and not open_fields:
+        out["additionalProperties"] = False  # like kubectl's strict field validation
+    return out
+
+
+def convert_version(crd: dict[str, Any], version: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """Build the whole-document schema for one served version of a CRD."""
+    spec = crd["spec"]
+    group, kind, name = spec["group"], spec["names"]["kind"], version["name"]
+    api_version = f"{group}/{name}"
+    raw = (version.get("schema") or {}).get("openAPIV3Schema")
+    if not isinstance(raw, dict):
+        raise CrdConversionError(f"{crd['metadata']['name']} {name}: no openAPIV3Schema")
+    schema: dict[str, Any] = convert_node(raw)
+    props = schema.setdefault("properties", {})
+    props["apiVersion"] = {"const": api_version, "description": f"Must be `{api_version}`.", "type": "string"}
+    props["kind"] = {"const": kind, "description": f"Must be `{kind}`.", "type": "string"}
+    props["metadata"] = copy.deepcopy(OBJECT_META)
+    schema["additionalProperties"] = False
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"{kind} ({api_version})"
+    crd_info: dict[str, Any] = {"name": crd["metadata"]["name"], "scope": spec.get("scope", "Namespaced")}
+    if version.get("deprecated"):
+        crd_info["deprecated"] = True
+        if version.get("deprecationWarning"):
+            crd_info["deprecationWarning"] = version["deprecationWarning"]
+    crd_info["storage"] = bool(version.get("storage"))
+    # Custom keyword (ignored by validators): lets the store name the CRD and release in messages.
+    schema["x-gie-lint-source"] = {**source, "crd": crd_info}
+    return schema
+
+
+def load_crds(folder: Path) -> list[dict[str, Any]]:
+    """Read every CRD YAML file of a folder, in file-name order (determinism)."""
+    crds: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            docs = [d for d in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_LOADER) if d]
+        except yaml.YAMLError as exc:
+            raise CrdConversionError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+        for doc in docs:
+            if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition":
+                crds.append(doc)
+    if not crds:
+        raise CrdConversionError(f"{folder}: no CustomResourceDefinition found")
+    return crds
+
+
+def _section_commits(sources_md: str, heading: str) -> dict[str, str]:
+    """Tag -> commit from the tables under the `## <heading>` sections of SOURCES.md (tags repeat across
+    projects, so each family reads only its own sections)."""
+    commits: dict[str, str] = {}
+    for section in re.split(r"^## ", sources_md, flags=re.M)[1:]:
+        if section.startswith(heading):
+            commits.update(re.findall(r"^\| (v\d+\.\d+\.\d+) \| ([0-9a-f]{40}) \|", section, re.M))
+    return commits
+
+
+def readme_text(index: dict[str, dict[str, dict[str, str]]], sources_md: str) -> str:
+    """schemas/README.md: provenance and what the conversion does, regenerated with the schemas."""
+    commits = {"gie": _section_commits(sources_md, "gateway-api-inference-extension/"),
+               "gateway-api": _section_commits(sources_md, "gateway-api/")}
+    lines = [
+        "# Generated JSON Schemas — do not edit by hand",
+        "",
+        "Generated by `make schemas` (`python -m lint.schema.generate --crds ../shared/crds --out schemas`) from the",
+        "upstream CustomResourceDefinitions; regenerate instead of editing. A test checks that a re-run is",
+        "byte-identical.",
+        "",
+        "## Provenance (Apache-2.0)",
+        "",
+        "| family | upstream | tag | commit | files |",
+        "|---|---|---|---|---|",
+    ]
+    for family, upstream, path in (
+        ("gie", "kubernetes-sigs/gateway-api-inference-extension", "config/crd/bases"),
+        ("gateway-api", "kubernetes-sigs/gateway-api", "config/crd/standard (standard channel)"),
+    ):
+        for tag, kinds in index[family].items():
+            lines.append(f"| {family} | {upstream} `{path}` | {tag} | {commits[family].get(tag, '-')} | {len(kinds)} |")
+    lines += [
+        "",
+        "The CRDs are licensed Apache-2.0 by The Kubernetes Authors; these files are derived from them.",
+        "",
+        "## Layout",
+        "",
+        "* `gie/<tag>/<kind>_<group>_<version>.json`, `gateway-api/<tag>/<kind>_<group>_<version>.json`:",
+        "  one JSON Schema (draft 2020-12) per served apiVersion and kind of a release.",
+        "* `index.json`: `{\"gie\": {tag: {\"apiVersion|Kind\": file}}, \"gateway-api\": {...}}`.",
+        "",
+        "## Conversion (structural OpenAPI v3 -> JSON Schema)",
+        "",
+        "* `nullable: true` adds `\"null\"` to `type` (and to `enum`).",
+        "* `x-kubernetes-int-or-string: true` becomes `type: [integer, string]`.",
+        "* Objects with `properties` get `additionalProperties: false` (unknown fields are errors, as with",
+        "  kubectl's strict field validation) unless `x-kubernetes-preserve-unknown-fields: true`;",
+        "  `additionalProperties` schemas (maps) are kept. anyOf/oneOf/allOf/not branches are not closed.",
+        "* Top-level `apiVersion` and `kind` are `const`; `metadata` is validated as ObjectMeta.",
+        "* `x-kubernetes-validations` (CEL), `x-kubernetes-list-type`, `x-kubernetes-list-map-keys`, `default`",
+        "  and the other `x-kubernetes-*` keywords are kept verbatim: JSON Schema engines ignore them and",
+        "  `lint/schema/structural.py` evaluates them. `format` is kept as an annotation.",
+        "* `x-gie-lint-source` records the release and the CRD each schema came from.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _bundle_version(crds: list[dict[str, Any]]) -> str:
+    """The Gateway API folder has no tag in its path; its CRDs record the bundle version."""
+    tags: set[str] = {
+        v
+        for c in crds
+        for k, v in (c["metadata"].get("annotations") or {}).items()
+        if k.endswith("/bundle-version")
+    }
+    if len(tags) != 1:
+        raise CrdConversionError(f"gateway-api CRDs disagree on bundle-version: {sorted(tags) or 'none'}")
+    return tags.pop()
+
+
+def _emit(crds: list[dict[str, Any]], family: str, tag: str, upstream: str) -> dict[str, dict[str, Any]]:
+    """Schemas of one release, keyed by relative output path."""
+    files: dict[str, dict[str, Any]] = {}
+    for crd in crds:
+        spec = crd["spec"]
+        for version in spec["versions"]:
+            if not version.get("served", False):
+                continue  # the API server rejects unserved versions, so there is nothing to validate
+            source = {"family": family, "release": tag, "upstream": upstream}
+            schema = convert_version(crd, version, source)
+            rel = f"{family}/{tag}/{spec['names']['kind'].lower()}_{spec['group']}_{version['name']}.json"
+            if rel in files:
+                raise CrdConversionError(f"{rel}: defined twice in {family} {tag}")
+            files[rel] = schema
+    return files
+
+
+def dumps(data: Any) -> str:
+    """The one serialisation used for every generated JSON file."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+CONFIG_SCHEMA_NAME = "gie-lint-config.schema.json"
+
+
+def generate(crds_dir: Path, out_dir: Path) -> list[Path]:
+    """Convert all CRDs under ``crds_dir`` into ``out_dir``; returns the files written."""
+    gie_root = crds_dir / GIE_DIR
+    if not gie_root.is_dir() or not (crds_dir / GATEWAY_DIR).is_dir():
+        raise CrdConversionError(f"{crds_dir}: expected {GIE_DIR}/<tag>/ and {GATEWAY_DIR}/ folders")
+    files: dict[str, dict[str, Any]] = {}
+    index: dict[str, dict[str, dict[str, str]]] = {"gie": {}, "gateway-api": {}}
+    tags = sorted((p.name for p in gie_root.iterdir() if p.is_dir()), key=_version_key)
+    releases = [("gie", tag, load_crds(gie_root / tag), "kubernetes-sigs/gateway-api-inference-extension")
+                for tag in tags]
+    gateway_crds = load_crds(crds_dir / GATEWAY_DIR)
+    releases.append(("gateway-api", _bundle_version(gateway_crds), gateway_crds, "kubernetes-sigs/gateway-api"))
+    for family, tag, crds, upstream in releases:
+        emitted = _emit(crds, family, tag, upstream)
+        files.update(emitted)
+        index[family][tag] = {
+            f"{s['properties']['apiVersion']['const']}|{s['properties']['kind']['const']}": rel
+            for rel, s in emitted.items()
+        }
+    sources = crds_dir / "SOURCES.md"
+    texts = {rel: dumps(s) for rel, s in files.items()}
+    texts["index.json"] = dumps(index)
+    texts["README.md"] = readme_text(index, sources.read_text(encoding="utf-8") if sources.is_file() else "")
+    # The config schema ships beside the CRD schemas for editors and CI (`# yaml-language-server: $schema=`).
+    config_schema = Path(__file__).resolve().parents[1] / "settings" / "config.schema.json"
+    texts[CONFIG_SCHEMA_NAME] = config_schema.read_text(encoding="utf-8")
+    return _write(out_dir, texts)
+
+
+def _write(out_dir: Path, texts: dict[str, str]) -> list[Path]:
+    """Write files, skipping unchanged ones, and delete generated files that are no longer produced."""
+    written: list[Path] = []
+    for family in ("gie", "gateway-api"):
+        for stale in sorted((out_dir / family).glob("*/*.json")):
+            if stale.relative_to(out_dir).as_posix() not in texts:
+                stale.unlink()
+    for rel, text in sorted(texts.items()):
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+    for family in ("gie", "gateway-api"):
+        for folder in sorted((out_dir / family).glob("*")):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(__file__).resolve().parents[2]
+    parser = argparse.ArgumentParser(prog="python -m lint.schema.generate", description=__doc__.splitlines()[0])
+    parser.add_argument("--crds", type=Path, default=root.parent / "shared" / "crds",
+                        help="folder with gateway-api-inference-extension/<tag>/ and gateway-api/")
+    parser.add_argument("--out", type=Path, default=root / "schemas", help="output folder")
+    args = parser.parse_args(argv)
+    try:
+        written = generate(args.crds, args.out)
+    except (CrdConversionError, OSError, KeyError) as exc:
+        print(f"schemagen: error: {exc}", file=sys.stderr)
+        return 2
+    schemas = sum(1 for p in written if p.suffix == ".json" and p.name != "index.json")
+    print(f"schemagen: wrote {schemas} schemas, index.json and README.md to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,286 @@
+"""YAML text → plain data with a position for every key and value.
+
+This is the only module that touches the YAML library. It composes each document into a node graph
+(safe: no Python object construction, no custom tags executed) and builds JSON-like data alongside a
+`Positions` index, so any JSON path of a document maps back to a line and column. Documents are parsed
+one at a time (split at `---` lines) so one broken snippet does not hide the findings in the others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from lint.schema.violation import JsonPath
+
+try:  # libyaml is ~10x faster; marks and node graphs are identical.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+# Bounded work on hostile input: alias expansion ("billion laughs") and absurd nesting.
+MAX_NODES_PER_DOCUMENT = 500_000
+MAX_DEPTH = 200
+
+_DOC_START = re.compile(r"^---(?:[ \t]|$)")
+_DOC_END = re.compile(r"^\.\.\.[ \t]*$")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Positions:
+    """Where each key and value of one document sits in its file.
+
+    `keys[path]` is the position of the mapping key that leads to `path` (or of the list item itself
+    for list elements); `values[path]` is where the value starts.
+    """
+
+    keys: dict[JsonPath, Mark] = field(default_factory=dict)
+    values: dict[JsonPath, Mark] = field(default_factory=dict)
+
+    def locate(self, path: JsonPath) -> Mark:
+        """The key of `path`, or of its nearest existing ancestor (a missing field points at its parent)."""
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            mark = self.keys.get(prefix) or self.values.get(prefix)
+            if mark is not None:
+                return mark
+        return Mark(1, 1)
+
+    def value_of(self, path: JsonPath) -> Mark:
+        return self.values.get(path) or self.locate(path)
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    path: JsonPath
+    key: str
+    at: Mark
+    first: Mark
+
+
+@dataclass
+class Document:
+    """One YAML document: its data, positions and the problems met while reading it."""
+
+    index: int
+    data: Any
+    positions: Positions
+    start_line: int
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+    error: str | None = None
+    error_at: Mark | None = None
+    # Raw literal-block text position info, for configs embedded in ConfigMaps (see `block_origin`).
+    block_indents: dict[JsonPath, int] = field(default_factory=dict)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def split_documents(text: str) -> list[tuple[int, str]]:
+    """Split a stream at document markers; returns (first line index 0-based, chunk text)."""
+    chunks: list[tuple[int, str]] = []
+    lines = text.splitlines(keepends=True)
+    start = 0
+    for i, line in enumerate(lines):
+        if _DOC_START.match(line) and i > start:
+            if _only_directives(lines[start:i]):
+                continue  # `%YAML 1.2` / `%TAG` lines belong to the document this `---` starts
+            chunks.append((start, "".join(lines[start:i])))
+            start = i
+        elif _DOC_END.match(line):
+            chunks.append((start, "".join(lines[start:i])))
+            start = i + 1
+    if start < len(lines):
+        chunks.append((start, "".join(lines[start:])))
+    return chunks
+
+
+def _only_directives(lines: list[str]) -> bool:
+    meaningful = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
+    return bool(meaningful) and all(ln.startswith("%") for ln in meaningful)
+
+
+def parse_stream(text: str) -> list[Document]:
+    """Parse every document of `text`; a broken document becomes a Document with `error` set."""
+    documents: list[Document] = []
+    for offset, chunk in split_documents(text):
+        if not chunk.strip() or all(_is_blank_or_comment(ln) for ln in chunk.splitlines()):
+            continue
+        documents.append(_parse_document(len(documents), offset, chunk))
+    return documents
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#") or stripped in ("---", "...")
+
+
+def _parse_document(index: int, offset: int, chunk: str) -> Document:
+    positions = Positions()
+    doc = Document(index=index, data=None, positions=positions, start_line=offset + 1)
+    try:
+        nodes = list(yaml.compose_all(chunk, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(mark.line + offset + 1, mark.column + 1) if mark else Mark(offset + 1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        doc.error, doc.error_at = f"YAML syntax error: {problem}; this document is not linted", where
+        return doc
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        first_line = (str(exc).splitlines() or ["unreadable"])[0]
+        doc.error, doc.error_at = f"YAML error: {first_line}; not linted", Mark(offset + 1, 1)
+        return doc
+    if not nodes:
+        return doc
+    builder = _Builder(offset, doc, chunk.splitlines())
+    try:
+        if "&" in chunk:  # without anchors there are no aliases, so nothing can expand
+            _check_expanded_size(nodes[0])
+        doc.data = builder.build(nodes[0], (), 0)
+    except _TooBig as exc:
+        doc.data, doc.error, doc.error_at = None, str(exc), Mark(offset + 1, 1)
+    return doc
+
+
+def _check_expanded_size(root: yaml.Node) -> None:
+    """Reject alias bombs before building: the expanded size of a DAG, computed once per distinct node."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            children = _children(node)
+            total = 1 + sum(sizes[id(child)] for child in children)
+            sizes[key] = total
+            if total > MAX_NODES_PER_DOCUMENT:
+                raise _TooBig(f"document expands to more than {MAX_NODES_PER_DOCUMENT} nodes through aliases "
+                              "(alias bomb?); not linted")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise _TooBig("document contains a recursive alias; not linted")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+class _Builder:
+    """Turns a node graph into plain data, recording positions, duplicates and block indents."""
+
+    def __init__(self, offset: int, doc: Document, lines: list[str]) -> None:
+        self.offset = offset
+        self.lines = lines
+        self.doc = doc
+        self.count = 0
+        self.active: set[int] = set()
+
+    def mark(self, node: yaml.Node) -> Mark:
+        return Mark(node.start_mark.line + self.offset + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES_PER_DOCUMENT:
+            raise _TooBig(f"document expands to more than {MAX_NODES_PER_DOCUMENT} nodes (alias bomb?); not linted")
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"document nests deeper than {MAX_DEPTH} levels; not linted")
+        if id(node) in self.active:
+            raise _TooBig("document contains a recursive alias; not linted")
+        self.doc.positions.values.setdefault(path, self.mark(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                items = []
+                for i, child in enumerate(node.value):
+                    self.doc.positions.keys.setdefault((*path, i), self.mark(child))
+                    items.append(self.build(child, (*path, i), depth + 1))
+                return items
+            return self.mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode, path: JsonPath) -> Any:
+        if node.style == "|":
+            self.doc.block_indents[path] = self.literal_indent(node)
+        tag = node.tag
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                   "tag:yaml.org,2002:null"):
+            try:
+                return _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                return node.value
+        # Timestamps, binary and custom tags stay text: that is what the API server's JSON sees.
+        return node.value
+
+    def mapping(self, node: yaml.Node, path: JsonPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Mark] = {}
+        merges: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merges.append(value_node)
+                continue
+            key = self.key_text(key_node, path, depth)
+            at = self.mark(key_node)
+            if key in first_seen:
+                self.doc.duplicates.append(DuplicateKey((*path, key), key, at, first_seen[key]))
+            else:
+                first_seen[key] = at
+            self.doc.positions.keys[(*path, key)] = at
+            self.doc.positions.values.pop((*path, key), None)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        explicit = {k: v for k, v in self.doc.positions.keys.items() if k[:-1] == path} if merges else {}
+        for merge in merges:  # YAML merge keys: explicit keys win over merged ones, values and positions.
+            sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
+            for source in sources:
+                merged = self.build(source, path, depth + 1)
+                if isinstance(merged, dict):
+                    for key, value in merged.items():
+                        result.setdefault(key, value)
+        self.doc.positions.keys.update(explicit)
+        return result
+
+    def literal_indent(self, node: yaml.ScalarNode) -> int:
+        """Indentation (0-based) of a literal block's content, for locating YAML embedded in it."""
+        for line in self.lines[node.start_mark.line + 1:node.end_mark.line + 1]:
+            if line.strip():
+                return len(line) - len(line.lstrip(" "))
+        column: int = node.start_mark.column
+        return column + 2
+
+    def key_text(self, key_node: yaml.Node, path: JsonPath, depth: int) -> str:
+        if isinstance(key_node, yaml.ScalarNode):
+            value = self.scalar(key_node, path)
+            if value is None:
+                return "null"
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            return str(value)
+        return str(self.build(key_node, (*path, "<complex key>"), depth + 1))

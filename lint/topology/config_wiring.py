@@ -1,0 +1,135 @@
+"""Which EPP container loads which EndpointPickerConfig: `--config-text`, or `--config-file` through a mount.
+
+The chain `--config-file PATH` → volumeMount (mountPath or subPath) → configMap volume (items) → ConfigMap
+key is followed only through objects of the scenario; any link that is missing, templated or ambiguous
+gives None ("unknown"), so rules that need the EPP's config stay silent rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from lint.source.placeholders import unresolved
+from lint.source.resources import Resource
+from lint.topology.configs import EmbeddedConfig
+from lint.topology.model import Container, Workload
+
+CONFIG_FILE_FLAGS = ("--config-file", "-config-file", "--configFile", "-configFile")
+CONFIG_TEXT_FLAGS = ("--config-text", "-config-text", "--configText", "-configText")
+# The upstream GIE EPP image (any registry mirror); only its plugin registry is known here.
+_UPSTREAM_EPP = re.compile(r"(?:^|/)gateway-api-inference-extension/epp(?::|@|$)")
+
+
+def flag_value(container: Container, flags: tuple[str, ...]) -> str | None:
+    """The value of the first of `flags` given to the container (`--f=v` or `--f v`)."""
+    argv = container.argv()
+    for index, (_, arg) in enumerate(argv):
+        flag, eq, value = arg.partition("=")
+        if flag not in flags:
+            continue
+        if eq:
+            return value
+        if index + 1 < len(argv):
+            return argv[index + 1][1]
+    return None
+
+
+def foreign_image(container: Container) -> bool:
+    """A known image that is not the upstream GIE EPP (e.g. llm-d): it registers other plugin types."""
+    image = container.image
+    return bool(image) and not unresolved(image) and not _UPSTREAM_EPP.search(image)
+
+
+def container_config(workload: Workload, container: Container, configs: Iterable[EmbeddedConfig],
+                     resources: Iterable[Resource]) -> EmbeddedConfig | None:
+    """The config this container loads, when the linted files show it unambiguously; else None."""
+    return _Index(list(configs), list(resources)).config_of(workload, container)
+
+
+class _Index:
+    """Configs by host and ConfigMaps by (namespace, name), so resolving every container stays linear."""
+
+    def __init__(self, configs: list[EmbeddedConfig], resources: list[Resource]) -> None:
+        self.by_host: dict[int, list[EmbeddedConfig]] = {}
+        for config in configs:
+            self.by_host.setdefault(id(config.host), []).append(config)
+        self.configmaps = {(r.namespace, r.name): r for r in resources if r.kind == "ConfigMap"}
+
+    def config_of(self, workload: Workload, container: Container) -> EmbeddedConfig | None:
+        if flag_value(container, CONFIG_TEXT_FLAGS) is not None:
+            args_path = (*container.path, "args")
+            return next((c for c in self.by_host.get(id(workload.resource), [])
+                         if c.host_path[:len(args_path)] == args_path), None)
+        path = flag_value(container, CONFIG_FILE_FLAGS)
+        if path is None or unresolved(path):
+            return None
+        located = _mounted_key(workload, container, path)
+        configmap = self.configmaps.get((workload.namespace, located[0])) if located else None
+        if configmap is None or located is None:
+            return None
+        return next((c for c in self.by_host.get(id(configmap), []) if c.host_path == ("data", located[1])), None)
+
+
+def _mounted_key(workload: Workload, container: Container, path: str) -> tuple[str, str] | None:
+    """(ConfigMap name, data key) that `path` reads through the container's mounts."""
+    pod_spec = workload.resource.get(*workload.pod_spec_path)
+    volumes = pod_spec.get("volumes") if isinstance(pod_spec, dict) else None
+    mounts = container.data.get("volumeMounts")
+    if not isinstance(volumes, list) or not isinstance(mounts, list):
+        return None
+    for mount in mounts:
+        if not isinstance(mount, dict) or not isinstance(mount.get("mountPath"), str):
+            continue
+        mount_path, sub_path = mount["mountPath"].rstrip("/"), mount.get("subPath")
+        if isinstance(sub_path, str) and sub_path:
+            relative = sub_path if path == mount_path else None
+        else:
+            relative = path[len(mount_path) + 1:] if path.startswith(mount_path + "/") else None
+        if not relative:
+            continue
+        volume = next((v for v in volumes if isinstance(v, dict) and v.get("name") == mount.get("name")), None)
+        source = volume.get("configMap") if isinstance(volume, dict) else None
+        if not isinstance(source, dict) or not isinstance(source.get("name"), str):
+            return None
+        items = source.get("items")
+        if isinstance(items, list):
+            key = next((i.get("key") for i in items if isinstance(i, dict) and i.get("path") == relative), None)
+            return (source["name"], key) if isinstance(key, str) else None
+        return source["name"], relative
+    return None
+
+
+_last: tuple[Any, dict[int, list[tuple[Workload, Container]]]] | None = None
+
+
+def consumers(config: EmbeddedConfig, context: Any) -> list[tuple[Workload, Container]]:
+    """The containers of the scenario that load `config` (resolved once per scenario)."""
+    global _last
+    if _last is None or _last[0] is not context:
+        index = _Index(list(context.configs), list(context.resources))
+        loaded: dict[int, list[tuple[Workload, Container]]] = {}
+        for workload in context.topology.workloads:
+            for container in workload.containers:
+                found = index.config_of(workload, container)
+                if found is not None:
+                    loaded.setdefault(id(found), []).append((workload, container))
+        _last = (context, loaded)
+    return _last[1].get(id(config), [])
+
+
+def upstream_registry_applies(config: EmbeddedConfig, context: Any, *, strict: bool = True) -> bool:
+    """Does the upstream GIE plugin registry judge this config?
+
+    When the containers that load it are known, only if none runs a foreign (e.g. llm-d) image. When they are
+    not, `strict` also declines if the config's namespace runs EPPs and every one of them is foreign.
+    """
+    loaders = consumers(config, context)
+    if loaders:
+        return not any(foreign_image(container) for _, container in loaders)
+    if not strict:
+        return True
+    epps = [c for w in context.topology.workloads_in(config.host.namespace) if context.topology.is_epp(w)
+            for c in w.containers if not c.sidecar]
+    return not epps or not all(foreign_image(c) for c in epps)
