@@ -1,9 +1,14 @@
-"""Findings: what the linter tells the user, and how severe it is."""
+"""The result model: what a run found, as plain data. Reporters read this and nothing else.
+
+It imports nothing of the pipeline, so a reporter can never reach into the engine, the rules or the
+schema engines: everything it prints is here (findings, what was set aside and why, which release
+judged each scenario, and the metadata of the rules that ran).
+"""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Severity(enum.IntEnum):
@@ -43,3 +48,71 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule_id, self.message)
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding set aside, and why (shown by `--show-suppressed`, counted in the summary)."""
+
+    finding: Finding
+    reason: str
+    by: str  # e.g. "annotation at deploy.yaml:7"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's identity and documentation, as reports and docs pages show it."""
+
+    id: str
+    name: str
+    severity: Severity
+    scope: str
+    summary: str  # what it checks, one paragraph
+    why: str  # why it breaks at runtime
+    bad: str
+    good: str
+    fix: str
+    applies: str | None = None  # which releases it applies to, when not all
+
+
+@dataclass(frozen=True)
+class LintedObject:
+    """A Kubernetes object that was checked (JUnit lists the clean ones as passing cases)."""
+
+    file: str
+    ref: str  # "Kind namespace/name"
+    line: int
+
+
+@dataclass
+class ScenarioResult:
+    """One scenario: the files linted together, the release that judged them and why, and the findings."""
+
+    name: str
+    namespace: str
+    files: tuple[str, ...]
+    objects: tuple[LintedObject, ...]
+    gie_version: str
+    gie_version_reason: str
+    kubernetes_version: str
+    kubernetes_version_reason: str
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    """Every scenario of a run; the same finding reached through two scenarios is listed once."""
+
+    scenarios: list[ScenarioResult]
+    findings: list[Finding]
+    suppressed: list[Suppressed]
+    rules: tuple[RuleInfo, ...]  # every registered rule (SARIF lists them all; ids index into it)
+    files: int  # distinct files over all scenarios
+    resources: int  # distinct objects over all scenarios
+
+    def counts(self) -> dict[str, int]:
+        counts = {str(severity): 0 for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+        for finding in self.findings:
+            counts[str(finding.severity)] += 1
+        return counts

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+JsonPath = tuple[str | int, ...]  # a path into a document: mapping keys and list indices
+
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []

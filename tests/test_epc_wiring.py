@@ -7,7 +7,7 @@ from pathlib import Path
 from lint.engine import run as engine
 from lint.releases import plugins as epc_facts
 from lint.releases import versions
-from lint.topology.config_wiring import consumers, upstream_registry_applies
+from lint.rules.config.scope import upstream_registry_applies
 
 _MANIFEST = """\
 apiVersion: v1
@@ -91,13 +91,11 @@ def test_every_plugin_fact_is_well_formed() -> None:
 def test_consumers_follow_items_subpath_and_config_text(tmp_path: Path) -> None:
     manifest = tmp_path / "epp.yaml"
     manifest.write_text(_MANIFEST)
-    result = engine.run([engine.ScenarioSpec(name="t", paths=(str(manifest),), gie_version="v1.3.0")])
-    scenario = result.scenarios[0]
-    context = engine.Context(scenario.release.release, None, scenario.resources, scenario.configs,  # type: ignore[arg-type]
-                             engine.build_topology(scenario.resources))
+    scenario = engine.run([engine.ScenarioSpec(name="t", paths=(str(manifest),), gie_version="v1.3.0")]).scenarios[0]
+    topology = scenario.topology
     loaded = {c.host_path[-1] if c.host.kind == "ConfigMap" else "inline":
-              [w.resource.name for w, _ in consumers(c, context)] for c in context.configs}
+              [w.resource.name for w, _ in topology.wiring.consumers(c)] for c in topology.configs}
     assert loaded == {"plugins.yaml": ["by-items"], "other.yaml": ["by-subpath"], "inline": ["inline"]}
-    applies = {c.host_path[-1] if c.host.kind == "ConfigMap" else "inline": upstream_registry_applies(c, context)
-               for c in context.configs}
+    applies = {c.host_path[-1] if c.host.kind == "ConfigMap" else "inline": upstream_registry_applies(c, scenario)
+               for c in topology.configs}
     assert applies == {"plugins.yaml": True, "other.yaml": False, "inline": True}

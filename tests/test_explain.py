@@ -75,7 +75,7 @@ def test_mermaid_renders_the_topology(capsys: pytest.CaptureFixture[str], monkey
 
 
 def test_mermaid_escapes_labels() -> None:
-    from lint.explain.view import _label
+    from lint.explain.render import _label
 
     assert _label('a "b" <c>\nd') == '"a #quot;b#quot; #lt;c#gt;<br/>d"'
 

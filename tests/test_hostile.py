@@ -66,8 +66,8 @@ def test_type_confused_reference_system_never_crashes(batch: int, tmp_path: Path
     for number, docs in enumerate(_mutants(seed=batch, count=25)):
         target = tmp_path / f"mutant-{number}.yaml"
         target.write_text(yaml.safe_dump_all(docs, sort_keys=False))
-        result = engine.run([engine.ScenarioSpec(name="mutant", paths=(str(target),), gie_version="v1.5.0")])
-        old = engine.run([engine.ScenarioSpec(name="mutant", paths=(str(target),), gie_version="v1.0.0")])
+        result = engine.run([engine.ScenarioSpec(name="mutant", paths=(str(target),), gie_version="v1.5.0")]).result
+        old = engine.run([engine.ScenarioSpec(name="mutant", paths=(str(target),), gie_version="v1.0.0")]).result
         crashed = [f for f in result.findings + old.findings if f.rule_id == "GIE999"]
         assert not crashed, (docs, crashed)
 
@@ -75,7 +75,7 @@ def test_type_confused_reference_system_never_crashes(batch: int, tmp_path: Path
 def _crashes(docs: list[Any], tmp_path: Path) -> list[Any]:
     target = tmp_path / "hostile.yaml"
     target.write_text(yaml.safe_dump_all(docs, sort_keys=False))
-    runs = [engine.run([engine.ScenarioSpec(name="hostile", paths=(str(target),), gie_version=version)])
+    runs = [engine.run([engine.ScenarioSpec(name="hostile", paths=(str(target),), gie_version=version)]).result
             for version in ("v1.5.0", "v1.0.0")]
     return [f for run in runs for f in run.findings if f.rule_id == "GIE999"]
 
@@ -142,18 +142,14 @@ def test_shape_readers_never_raise() -> None:
 
 
 def test_crashing_rule_becomes_a_finding() -> None:
-    from lint.result import Severity
-    from lint.rules.api import Rule
+    from lint.rules.run.crashed import rule_crashed
+    from tests.rules.crashing import crashing_test_rule
 
-    def explode(resource: Any, context: Any) -> Any:
-        yield from ()
-        raise TypeError("argument of type 'int' is not iterable")
-
-    boom = Rule(id="GIE998", name="boom", severity=Severity.ERROR, scope="resource", summary="explodes on purpose",
-                rationale="simulates a rule bug", bad="any object", good="no object", fix="fix the rule", check=explode)
     target = ROOT / "examples" / "epp" / "service.yaml"
-    result = engine.run([engine.ScenarioSpec(name="boom", paths=(str(target),))], rules=[boom])
+    spec = engine.ScenarioSpec(name="boom", paths=(str(target),))
+    result = engine.run([spec], rules=[crashing_test_rule, rule_crashed]).result
     crashed = [f for f in result.findings if f.rule_id == "GIE999"]
-    assert len(crashed) == 1 and "GIE998 boom could not check this object (TypeError" in crashed[0].message
+    assert len(crashed) == 1
+    assert "GIE998 crashing-test-rule could not check this object (TypeError" in crashed[0].message
     assert (crashed[0].file == str(target) and crashed[0].line >= 1
             and crashed[0].resource == "Service default/vllm-qwen3-sim-epp")

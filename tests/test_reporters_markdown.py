@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from lint.reporters import markdown
-from lint.result import Severity
-from lint.rules.api import Rule, all_rules
+from lint.result import RuleInfo, Severity
+from lint.rules.registry import all_rules
 from tests.reporting_helpers import BAD_POOL, ROOT, isolated, run  # noqa: F401
 
 
@@ -26,8 +26,8 @@ def test_findings_table(capsys, monkeypatch) -> None:  # type: ignore[no-untyped
 
 
 def test_rule_pages_use_long_enough_fences() -> None:
-    rule = Rule(id="GIE999", name="fence-test", severity=Severity.INFO, scope="resource", summary="s",
-                rationale="r", bad="a: |\n  ````\n  nested\n  ````", good="a: ```", fix="f")
+    rule = RuleInfo(id="GIE999", name="fence-test", severity=Severity.INFO, scope="resource", summary="s",
+                    why="r", bad="a: |\n  ````\n  nested\n  ````", good="a: ```", fix="f")
     page = markdown.rule_page(rule)
     assert "`````yaml\na: |\n  ````\n  nested\n  ````\n`````" in page
     assert "````yaml\na: ```\n````" in page

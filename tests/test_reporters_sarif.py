@@ -11,7 +11,7 @@ import yaml
 
 from lint.engine import run as engine
 from lint.reporters import Options, sarif
-from lint.rules.api import all_rules
+from lint.rules.registry import all_rules
 from tests.conftest import CORPUS
 from tests.reporting_helpers import BAD_POOL, ROOT, SARIF_SCHEMA, isolated, run  # noqa: F401
 
@@ -85,7 +85,7 @@ def test_stdin_and_suppressed_results_are_valid(validator, isolated: Path, capsy
     _valid(validator, data)
     (suppressed,) = [r for r in data["runs"][0]["results"] if r["ruleId"] == "GIE005"]
     assert suppressed["suppressions"] == [{"kind": "inSource", "status": "accepted", "justification": "patched later"}]
-    result = engine.run([engine.ScenarioSpec(name="s", paths=("-",))], stdin=b"\x00\xff")
+    result = engine.run([engine.ScenarioSpec(name="s", paths=("-",))], stdin=b"\x00\xff").result
     _valid(validator, sarif.as_data(result, Options(srcroot=isolated)))
 
 
@@ -97,7 +97,7 @@ def test_corpus_run_is_valid_sarif(validator, corpus: Path) -> None:  # type: ig
         specs.append(engine.ScenarioSpec(name=case["id"], paths=tuple(str(corpus / f) for f in case["files"]),
                                          variables=variables, namespace=variables.get("E2E_NS", "default"),
                                          gie_version=case["gie_version"]))
-    result = engine.run(specs)
+    result = engine.run(specs).result
     assert result.findings
     data = sarif.as_data(result, Options(srcroot=Path.cwd()))
     _valid(validator, data)

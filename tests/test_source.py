@@ -26,7 +26,7 @@ def _write(path: Path, text: str | bytes = "kind: X\n") -> Path:
 
 
 def _rules(sf: source.SourceFile) -> list[str]:
-    return [issue.rule_name for issue in sf.issues]
+    return [issue.kind.value for issue in sf.issues]
 
 
 @contextlib.contextmanager
@@ -114,14 +114,14 @@ def test_empty_directory_finds_nothing(tmp_path: Path) -> None:
 def test_binary_input_is_unreadable() -> None:
     sf = read("-", {}, stdin=b"\x00\xff")
     assert sf.name == "<stdin>"
-    assert _rules(sf) == ["file-unreadable"]
+    assert _rules(sf) == ["unreadable"]
     assert sf.issues[0].at == Mark(1, 1)
     assert sf.documents == []
 
 
 def test_invalid_utf8_is_unreadable_with_its_line() -> None:
     sf = read("-", {}, stdin=b"apiVersion: v1\nkind: ConfigMap\ndata:\n  x: caf\xe9\n")
-    assert _rules(sf) == ["file-unreadable"]
+    assert _rules(sf) == ["unreadable"]
     assert sf.issues[0].at.line == 4
     assert "0xe9" in sf.issues[0].message
     assert sf.documents == []
@@ -154,7 +154,7 @@ def test_lone_cr_line_endings() -> None:
     first, second = sf.documents
     assert first.data == {"a": 1, "b": {"c": "$UNSET_X"}}
     assert first.positions.locate(("b", "c")) == Mark(3, 3)
-    assert [(i.rule_name, i.at.line) for i in sf.issues] == [("unresolved-variable", 3)]
+    assert [(i.kind.value, i.at.line) for i in sf.issues] == [("unresolved", 3)]
     assert second.data == {"d": "text\n"}
     assert second.block_indents == {("d",): 4}
 
@@ -162,7 +162,7 @@ def test_lone_cr_line_endings() -> None:
 def test_oversized_input_is_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(source, "MAX_FILE_BYTES", 16)
     sf = read("-", {}, stdin=b"apiVersion: v1\nkind: ConfigMap\n")
-    assert _rules(sf) == ["file-unreadable"]
+    assert _rules(sf) == ["unreadable"]
     assert sf.documents == []
     assert read("-", {}, stdin=b"a: 1\n").issues == []
 
@@ -190,7 +190,7 @@ spec:
 
 def test_helm_template_is_not_parsed() -> None:
     sf = read("-", {}, stdin=HELM.encode())
-    assert _rules(sf) == ["template-not-rendered"]
+    assert _rules(sf) == ["template"]
     assert sf.issues[0].at.line == 6
     assert sf.documents == []
 
@@ -203,7 +203,7 @@ def test_helm_template_is_not_parsed() -> None:
 ])
 def test_template_variants(text: str, line: int) -> None:
     sf = read("-", {}, stdin=text.encode())
-    assert _rules(sf) == ["template-not-rendered"]
+    assert _rules(sf) == ["template"]
     assert sf.issues[0].at.line == line
     assert sf.documents == []
 
@@ -240,7 +240,7 @@ def test_kustomization_is_skipped(tmp_path: Path, name: str) -> None:
     path = _write(tmp_path / "overlay" / name, "apiVersion: kustomize.config.k8s.io/v1beta1\n"
                                                "kind: Kustomization\nresources:\n- pool.yaml\n")
     sf = read(str(path), {})
-    assert _rules(sf) == ["kustomization-skipped"]
+    assert _rules(sf) == ["kustomization"]
     assert sf.documents == []
 
 
@@ -255,7 +255,7 @@ def test_variables_are_substituted_and_unresolved_reported() -> None:
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${NAME}\n  namespace: $E2E_NS\n" \
            "data:\n  a: $E2E_NS\n  b: $(K8S_ONLY)\n"
     sf = read("-", {"NAME": "cm"}, stdin=text.encode())
-    assert _rules(sf) == ["unresolved-variable"]
+    assert _rules(sf) == ["unresolved"]
     assert sf.issues[0].at.line == 5
     assert "E2E_NS" in sf.issues[0].message
     data = sf.documents[0].data

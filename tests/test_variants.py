@@ -15,7 +15,7 @@ from tests.rules.test_fixtures import FIXTURES, _run
 
 
 def test_fixture_pair_reports_only_unexplained_drift() -> None:
-    result = _run(FIXTURES / "GIE045")
+    result = _run(FIXTURES / "GIE045", "GIE045")
     drift = {(Path(f.file).name, f.message.split("`")[1] if "`" in f.message else "") for f in result.findings
              if f.rule_id == "GIE045"}
     assert drift == {("stack.yaml", "base"), ("stack.yaml", "spec.template.spec.containers[0].args[2]"),
@@ -27,14 +27,14 @@ def test_without_allowed_differences_leader_election_is_drift_too() -> None:
     spec = engine.ScenarioSpec(name="base", paths=(str(FIXTURES / "GIE045" / "base"),), gie_version="v1.5.0")
     variant = engine.ScenarioSpec(name="variant", paths=(str(FIXTURES / "GIE045" / "variant"),),
                                   gie_version="v1.5.0", variant_of="base")
-    messages = [f.message for f in engine.run([spec, variant]).findings if f.rule_id == "GIE045"]
+    messages = [f.message for f in engine.run([spec, variant]).result.findings if f.rule_id == "GIE045"]
     assert any("spec.strategy" in m for m in messages) and any("grpc.service" in m for m in messages)
 
 
 def test_variant_alone_is_not_compared() -> None:
     variant = engine.ScenarioSpec(name="variant", paths=(str(FIXTURES / "GIE045" / "variant"),),
                                   gie_version="v1.5.0", variant_of="base")
-    assert not [f for f in engine.run([variant]).findings if f.rule_id == "GIE045"]
+    assert not [f for f in engine.run([variant]).result.findings if f.rule_id == "GIE045"]
 
 
 def test_reference_leader_election_variant_has_no_drift(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +44,7 @@ def test_reference_leader_election_variant_has_no_drift(monkeypatch: pytest.Monk
                                  gie_version=cfg.gie_version, variant_of=s.variant_of,
                                  allowed_differences=s.allowed_differences) for s in cfg.scenarios.values()]
     assert specs[1].variant_of == "default"
-    assert [f for f in engine.run(specs).findings if f.rule_id == "GIE045"] == []
+    assert [f for f in engine.run(specs).result.findings if f.rule_id == "GIE045"] == []
 
 
 def _corpus_spec(case: dict, **extra: object) -> engine.ScenarioSpec:
@@ -62,7 +62,7 @@ def test_corpus_leader_election_e2e_drift(corpus: Path) -> None:
     assert pairs
     for base_id, variant_id in pairs:
         result = engine.run([_corpus_spec(cases[base_id]), _corpus_spec(
-            cases[variant_id], variant_of=base_id, allowed_differences=("leader-election",))])
+            cases[variant_id], variant_of=base_id, allowed_differences=("leader-election",))]).result
         drift = [f for f in result.findings if f.rule_id == "GIE045"]
         assert drift and all("leader-election-e2e" in f.file for f in drift), (variant_id, drift)
         keys = {re.search(r"`(spec\.[A-Za-z.]+)", f.message).group(1) for f in drift}  # type: ignore[union-attr]

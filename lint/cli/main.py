@@ -17,6 +17,7 @@ from lint.engine import run as engine
 from lint.releases import versions
 from lint.reporters import REPORTERS, Options
 from lint.result import Severity
+from lint.rules import registry
 from lint.schema.store import SchemaError
 from lint.settings import config
 from lint.settings import show as config_show
@@ -87,13 +88,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(ruledocs.listing(args.format))
             return EXIT_OK
         if args.command == "rule":
-            sys.stdout.write(ruledocs.page(ruledocs.lookup(args.rule), args.format))
+            try:
+                rule = ruledocs.lookup(args.rule)
+            except KeyError as exc:  # an unknown rule name, said with the closest candidates
+                raise UsageError(exc.args[0]) from None
+            sys.stdout.write(ruledocs.page(rule, args.format))
             return EXIT_OK
         if args.command == "config":
             sys.stdout.write(config_show.render(*_settings(args), args))
             return EXIT_OK
         if args.command == "explain":
-            from lint.explain import view as explain  # the explain view is not needed by `check`
+            from lint.explain import render as explain  # the explain view is not needed by `check`
 
             cfg, cli_vars = _settings(args)
             sys.stdout.write(explain.render(engine.run(_specs(args, cfg, cli_vars)), args.format))
@@ -102,11 +107,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, SourceError, SchemaError, config.ConfigError, versions.VersionError,
             outputs.OutputError) as exc:
         print(f"gie-lint: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyError as exc:  # `gie-lint rule NAME` with an unknown name
-        if args.command != "rule":
-            raise
-        print(f"gie-lint: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
@@ -144,7 +144,7 @@ def _tokens(values: list[str] | None) -> tuple[str, ...] | None:
         return None
     tokens = tuple(token.strip() for value in values for token in value.split(",") if token.strip())
     for token in tokens:
-        if not config.matching_rules([token]):
+        if not registry.matching([token]):
             raise UsageError(f"`{token}` names no rule (use an id, a name or an id prefix like GIE0)")
     return tokens
 
@@ -204,9 +204,9 @@ def _check(args: argparse.Namespace) -> int:
     specs = _specs(args, cfg, cli_vars)
     select = _tokens(args.select)
     ignore = _tokens(args.ignore)
-    rules = config.selected_rules(select if select is not None else cfg.select,
+    rules = registry.selected(select if select is not None else cfg.select,
                                   ignore if ignore is not None else cfg.ignore)
-    result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress)
+    result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress).result
     if result.resources == 0 and not result.findings and not result.suppressed and not args.allow_empty:
         # Nothing was linted and nothing explains why (a finding would: binary input, a template...).
         raise UsageError(f"0 resources checked in {result.files} file{'' if result.files == 1 else 's'}: "

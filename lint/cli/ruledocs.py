@@ -1,4 +1,4 @@
-"""Rule documentation in the terminal: `gie-lint rules [--format text|json|markdown]` and `gie-lint rule ID`."""
+"""RuleInfo documentation in the terminal: `gie-lint rules [--format text|json|markdown]` and `gie-lint rule ID`."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ import textwrap
 from typing import Any
 
 from lint.reporters import markdown, rule_url
-from lint.rules.api import Rule, all_rules, by_name
+from lint.result import RuleInfo
+from lint.rules import registry
 
 
-def as_data(rule: Rule) -> dict[str, Any]:
+def as_data(rule: RuleInfo) -> dict[str, Any]:
     return {"id": rule.id, "name": rule.name, "severity": str(rule.severity), "scope": rule.scope,
-            "summary": rule.summary, "rationale": rule.rationale, "bad": rule.bad, "good": rule.good, "fix": rule.fix,
+            "summary": rule.summary, "rationale": rule.why, "bad": rule.bad, "good": rule.good, "fix": rule.fix,
             "url": rule_url(rule.id)}
 
 
 def listing(fmt: str) -> str:
-    rules = all_rules()
+    rules = [rule.info for rule in registry.all_rules()]
     if fmt == "json":
         return json.dumps([as_data(r) for r in rules], indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
@@ -26,14 +27,9 @@ def listing(fmt: str) -> str:
     return "".join(f"{r.id}  {r.name:<{width}}  {str(r.severity):<7}  {r.summary}\n" for r in rules)
 
 
-def lookup(token: str) -> Rule:
+def lookup(token: str) -> RuleInfo:
     """A rule by id (any case) or name; KeyError names the closest candidates."""
-    try:
-        return by_name(token.upper() if token.upper().startswith("GIE") else token.lower())
-    except KeyError:
-        close = [r.id for r in all_rules() if token.lower() in r.name or r.id.startswith(token.upper())][:5]
-        hint = f" (did you mean {', '.join(close)}?)" if close else " (see `gie-lint rules`)"
-        raise KeyError(f"unknown rule {token!r}{hint}") from None
+    return registry.lookup(token).info
 
 
 def _wrap(text: str) -> str:
@@ -44,7 +40,7 @@ def _indent(text: str) -> str:
     return textwrap.indent(text.rstrip("\n"), "    ")
 
 
-def page(rule: Rule, fmt: str) -> str:
+def page(rule: RuleInfo, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(as_data(rule), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
@@ -52,7 +48,7 @@ def page(rule: Rule, fmt: str) -> str:
     return "\n".join([
         f"{rule.id} {rule.name} ({rule.severity} by default, scope {rule.scope})", "",
         _wrap(rule.summary), "",
-        "Why:", _wrap(rule.rationale), "",
+        "Why:", _wrap(rule.why), "",
         "Bad:", _indent(rule.bad), "",
         "Good:", _indent(rule.good), "",
         "Fix:", _wrap(rule.fix), "",

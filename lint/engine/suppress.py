@@ -7,27 +7,22 @@ Three grains, each with a required reason:
 * a comment on the offending line, or on a comment-only line above it: `# gie-lint: ignore=GIE040 reason text`;
 * a config entry: `suppress: [{rule: GIE040, kind: Deployment, namespace: llm, name: epp, reason: …}]`.
 
-A suppression without a reason suppresses nothing and is reported (GIE921); one that matches no finding of
-a rule that ran is reported too (GIE920), so stale suppressions do not pile up. Rules are named by id or name.
+A suppression without a reason suppresses nothing; `apply` reports what became of each one (`SuppressionUse`),
+and the run-scope rules GIE920/GIE921 judge that, so stale or unexplained suppressions do not pile up.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
 
-from lint.result import Finding, Severity
-from lint.rules.api import Rule, all_rules
+from lint.result import Finding, Suppressed
+from lint.rules.api import ANNOTATION, Rule, SuppressionUse
+from lint.source.files import SourceFile
+from lint.source.resources import Resource
 
-if TYPE_CHECKING:  # the engine imports this module; avoid the cycle at runtime
-    from lint.engine.run import ScenarioResult
-    from lint.source.resources import Resource
-
-ANNOTATION = "gie-lint.io/ignore"
-UNUSED, NO_REASON = "GIE920", "GIE921"
 _ANNOTATION_PATHS = (("metadata", "annotations"), ("spec", "template", "metadata", "annotations"))
 # `#` starts a comment only at the start of a line or after whitespace (not inside `a#b` values).
 _COMMENT = re.compile(r"(?:^|\s)#\s*gie-lint:\s*ignore\s*=\s*(?P<rules>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)"
@@ -70,21 +65,6 @@ class Suppression:
                    for want, got in ((self.kind, kind), (self.namespace, namespace), (self.name, name)))
 
 
-@dataclass(frozen=True)
-class Suppressed:
-    """A finding set aside, and why (shown by `--show-suppressed`, counted in the summary)."""
-
-    finding: Finding
-    reason: str
-    by: str  # e.g. "annotation at deploy.yaml:7"
-
-
-@dataclass
-class Outcome:
-    kept: list[Finding] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-
-
 def _names_rule(token: str, finding: Finding) -> bool:
     return token.upper() == finding.rule_id or token.lower() == finding.rule_name
 
@@ -96,13 +76,6 @@ def _parse_ref(ref: str | None) -> tuple[str | None, str | None, str | None]:
     kind, rest = ref.split(" ", 1)
     namespace, _, name = rest.rpartition("/")
     return kind, namespace or None, name
-
-
-def _known(token: str) -> Rule | None:
-    for rule in all_rules():
-        if token.upper() == rule.id or token.lower() == rule.name:
-            return rule
-    return None
 
 
 def _split_rules(text: str) -> list[str]:
@@ -153,65 +126,51 @@ def from_annotations(resource: Resource) -> list[Suppression]:
     return found
 
 
-def apply(results: Sequence[ScenarioResult], configured: Iterable[Suppression], active: Iterable[Rule],
-          severities: Mapping[str, Severity]) -> None:
-    """Partition every scenario's findings into kept and suppressed, and add GIE920/GIE921 findings.
+@dataclass
+class Pending:
+    """One scenario's findings on their way through the suppression stage."""
 
+    files: Sequence[SourceFile]
+    resources: Sequence[Resource]
+    findings: list[Finding]
+    suppressed: list[Suppressed] = field(default_factory=list)
+
+
+def apply(scenarios: Sequence[Pending], configured: Iterable[Suppression], known: Callable[[str], Rule | None],
+          ran: Collection[str]) -> list[SuppressionUse]:
+    """Set aside every finding a suppression with a reason covers, and say what became of each suppression.
+
+    `known` maps a written rule token to its rule (None: no such rule); `ran` holds the ids that ran.
     A suppression is unused only when it matched nothing in every scenario that saw it (a file linted in two
     scenarios may meet a cross-object finding in one of them only).
     """
-    active_rules = {rule.id: rule for rule in active}
     configured = tuple(configured)
-    seen: dict[Suppression, list[ScenarioResult]] = {}
+    seen: dict[Suppression, list[int]] = {}
     used: set[Suppression] = set()
-    for result in results:
-        written = [s for source in result.files for s in from_comments(source.name, source.lines)]
-        written += [s for resource in result.resources for s in from_annotations(resource)]
+    for index, scenario in enumerate(scenarios):
+        written = [s for source in scenario.files for s in from_comments(source.name, source.lines)]
+        written += [s for resource in scenario.resources for s in from_annotations(resource)]
         candidates = [s for s in (*written, *configured) if s.reason]
         for suppression in (*written, *configured):
-            seen.setdefault(suppression, []).append(result)
-        outcome = Outcome()
-        for finding in result.findings:
+            seen.setdefault(suppression, []).append(index)
+        kept = []
+        for finding in scenario.findings:
             match = next((s for s in candidates if s.covers(finding)), None)
             if match is None:
-                outcome.kept.append(finding)
+                kept.append(finding)
             else:
                 used.add(match)
-                outcome.suppressed.append(Suppressed(finding, match.reason, match.where))
-        result.findings = outcome.kept
-        result.suppressed = outcome.suppressed
+                scenario.suppressed.append(Suppressed(finding, match.reason, match.where))
+        scenario.findings[:] = kept
+    uses = []
     for suppression, where in seen.items():
-        problem = _problem(suppression, suppression in used, active_rules)
-        if problem is None:
-            continue
-        rule = active_rules[problem[0]]
-        finding = Finding(rule.id, rule.name, severities.get(rule.id, rule.severity), problem[1], suppression.file,
-                          suppression.line, suppression.column, suppression.resource)
-        for result in where[:1] if suppression.origin == "config" else where:
-            result.findings.append(finding)
-    for result in results:
-        result.findings = sorted(set(result.findings), key=Finding.sort_key)
-        result.suppressed = sorted(set(result.suppressed), key=lambda s: s.finding.sort_key())
-
-
-def _problem(suppression: Suppression, was_used: bool, active: Mapping[str, Rule]) -> tuple[str, str] | None:
-    """(rule id, message) when the suppression itself deserves a finding."""
-    rule = _known(suppression.rule)
-    if not suppression.reason:
-        if NO_REASON not in active:
-            return None
-        example = {"annotation": f"{ANNOTATION}: \"{suppression.rule}: <why>\"",
-                   "comment": f"# gie-lint: ignore={suppression.rule} <why>"}.get(suppression.origin, "reason: <why>")
-        return NO_REASON, (f"suppression of {suppression.rule} has no reason, so it is not applied: "
-                           f"say why the finding is intended (`{example}`)")
-    if UNUSED not in active:
-        return None
-    if rule is None:
-        return UNUSED, f"suppression names `{suppression.rule}`, which is not a gie-lint rule: use a rule id or name"
-    if was_used or rule.id not in active:  # a rule that did not run (select/ignore) cannot have matched
-        return None
-    return UNUSED, (f"suppression of {rule.id} {rule.name} matches no finding: remove it "
-                    f"(reason given: {suppression.reason})")
+        rule = known(suppression.rule)
+        uses.append(SuppressionUse(
+            suppression.rule, suppression.reason, suppression.origin, suppression.file, suppression.line,
+            suppression.column, suppression.resource, suppression in used, rule.id if rule else None,
+            rule.name if rule else None, rule is not None and rule.id in ran,
+            tuple(where[:1] if suppression.origin == "config" else where)))
+    return uses
 
 
 def config_entry(rule: str, reason: str, file: str, line: int, column: int, kind: str | None = None,

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from lint.releases import versions
-from lint.schema.violation import JsonPath
+from lint.shape import JsonPath
 from lint.source.placeholders import unresolved
 from lint.topology.configs import elided
 

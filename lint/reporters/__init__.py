@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lint.engine.run import RunResult
-from lint.result import Severity
+from lint.result import RunResult, Severity
 
 DOCS_BASE = "https://gie-lint.dev/rules/"
 

@@ -7,9 +7,8 @@ its own: each output line is exactly one annotation.
 
 from __future__ import annotations
 
-from lint.engine.run import RunResult
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, Severity
+from lint.result import Finding, RunResult, Severity
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -9,9 +9,8 @@ import json
 from typing import Any
 
 from lint import __version__
-from lint.engine.run import RunResult
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding
+from lint.result import Finding, RunResult
 
 FORMAT_VERSION = 1
 
@@ -22,13 +21,13 @@ def as_data(result: RunResult) -> dict[str, Any]:
         "tool": {"name": "gie-lint", "version": __version__},
         "scenarios": [
             {
-                "name": s.spec.name,
-                "gie_version": s.release.release.tag,
-                "gie_version_reason": s.release.reason,
+                "name": s.name,
+                "gie_version": s.gie_version,
+                "gie_version_reason": s.gie_version_reason,
                 "kubernetes_version": s.kubernetes_version,
-                "namespace": s.spec.namespace,
-                "files": [f.name for f in s.files],
-                "resources": len(s.resources),
+                "namespace": s.namespace,
+                "files": list(s.files),
+                "resources": len(s.objects),
                 "findings": len(s.findings),
             }
             for s in result.scenarios

@@ -12,9 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from lint.engine.run import RunResult, ScenarioResult
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding
+from lint.result import Finding, RunResult, ScenarioResult
 
 _FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -35,7 +34,7 @@ def _case(suite: ET.Element, classname: str, name: str, file: str, line: int = 0
 
 
 def _suite(root: ET.Element, scenario: ScenarioResult, options: Options) -> None:
-    suite = ET.SubElement(root, "testsuite", {"name": clean(f"gie-lint {scenario.spec.name}")})
+    suite = ET.SubElement(root, "testsuite", {"name": clean(f"gie-lint {scenario.name}")})
     grouped: dict[tuple[str, str, str], list[Finding]] = defaultdict(list)
     for finding in scenario.findings:
         grouped[(finding.file, finding.resource or "", finding.rule_id)].append(finding)
@@ -53,9 +52,9 @@ def _suite(root: ET.Element, scenario: ScenarioResult, options: Options) -> None
             failure.text = clean(body)
         else:
             ET.SubElement(case, "system-out").text = clean(body)
-    for linted in scenario.resources:
+    for linted in scenario.objects:
         if (linted.file, linted.ref) not in reported:
-            _case(suite, linted.file, linted.ref, linted.file, linted.locate(()).line)
+            _case(suite, linted.file, linted.ref, linted.file, linted.line)
     skipped = 0
     for entry in scenario.suppressed:
         finding = entry.finding

@@ -10,11 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lint.engine.run import RunResult
-from lint.engine.suppress import Suppressed
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding
-from lint.rules.api import Rule
+from lint.result import Finding, RuleInfo, RunResult, Suppressed
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "`": "\\`", "\\": "\\\\", "*": "\\*", "_": "\\_",
             "[": "\\[", "]": "\\]"}
@@ -32,7 +29,7 @@ def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     if options.show_suppressed:
         rows += [(s.finding, s) for s in result.suppressed]
     if rows:
-        lines += ["| Severity | Rule | Location | Resource | Message |", "|---|---|---|---|---|"]
+        lines += ["| Severity | RuleInfo | Location | Resource | Message |", "|---|---|---|---|---|"]
         for finding, suppressed in rows:
             where = f"{finding.file}:{finding.line}:{finding.column}" if finding.line else finding.file
             message = cell(finding.message)
@@ -59,14 +56,14 @@ def fenced(text: str, language: str = "yaml") -> str:
     return f"{fence}{language}\n{text.rstrip(chr(10))}\n{fence}"
 
 
-def rule_page(rule: Rule, heading_level: int = 1, docs_url: str | None = None) -> str:
+def rule_page(rule: RuleInfo, heading_level: int = 1, docs_url: str | None = None) -> str:
     """One rule's page: id, name, severity, summary, rationale, bad/good examples and the fix."""
     h1, h2 = "#" * heading_level, "#" * (heading_level + 1)
     parts = [f"{h1} {rule.id} {rule.name}", "",
              f"**Severity:** {rule.severity} (default) · **Scope:** {rule.scope}"
-             + (f" · **Applies:** {rule.since}" if rule.since else ""), "",
+             + (f" · **Applies:** {rule.applies}" if rule.applies else ""), "",
              rule.summary, "",
-             f"{h2} Why", "", rule.rationale, "",
+             f"{h2} Why", "", rule.why, "",
              f"{h2} Bad", "", fenced(rule.bad), "",
              f"{h2} Good", "", fenced(rule.good), "",
              f"{h2} Fix", "", rule.fix]
@@ -75,5 +72,5 @@ def rule_page(rule: Rule, heading_level: int = 1, docs_url: str | None = None) -
     return "\n".join(parts) + "\n"
 
 
-def rule_pages(rules: Iterable[Rule]) -> str:
+def rule_pages(rules: Iterable[RuleInfo]) -> str:
     return "\n".join(rule_page(rule) for rule in rules)

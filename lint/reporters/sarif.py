@@ -1,6 +1,6 @@
 """SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
 
-Rule metadata comes from the registry; there is one result per finding.
+RuleInfo metadata comes from the registry; there is one result per finding.
 
 Paths are relative to the `%SRCROOT%` base (the working directory) so alerts map onto the repository.
 `partialFingerprints` hash the rule, file, resource and message, not the line: an alert survives lines
@@ -18,10 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 from lint import __version__
-from lint.engine.run import RunResult
 from lint.reporters import DEFAULT_OPTIONS, Options, markdown, rule_url
-from lint.result import Finding, Severity
-from lint.rules.api import Rule, all_rules
+from lint.result import Finding, RuleInfo, RunResult, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "gieLint/v1"
@@ -35,7 +33,7 @@ def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
 
 
 def as_data(result: RunResult, options: Options = DEFAULT_OPTIONS) -> dict[str, Any]:
-    rules = all_rules()
+    rules = result.rules
     index = {rule.id: position for position, rule in enumerate(rules)}
     occurrences: Counter[str] = Counter()
     results = [_result(f, index, occurrences, None) for f in result.findings]
@@ -56,13 +54,13 @@ def as_data(result: RunResult, options: Options = DEFAULT_OPTIONS) -> dict[str, 
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _rule(rule: Rule, options: Options) -> dict[str, Any]:
+def _rule(rule: RuleInfo, options: Options) -> dict[str, Any]:
     return {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.rationale},
-        "help": {"text": f"{rule.summary}\n\n{rule.rationale}\n\nFix: {rule.fix}",
+        "fullDescription": {"text": rule.why},
+        "help": {"text": f"{rule.summary}\n\n{rule.why}\n\nFix: {rule.fix}",
                  "markdown": markdown.rule_page(rule, heading_level=2)},
         "helpUri": rule_url(rule.id, options),
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},

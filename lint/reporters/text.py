@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from lint.engine.run import RunResult
-from lint.engine.suppress import Suppressed
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, Severity
+from lint.result import Finding, RunResult, Severity, Suppressed
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
@@ -32,12 +30,10 @@ def header_lines(result: RunResult) -> list[str]:
     lines = []
     for scenario in result.scenarios:
         suppressed = f", {len(scenario.suppressed)} suppressed" if scenario.suppressed else ""
-        requested = scenario.spec.kubernetes_version
-        k8s_source = "--kubernetes-version " + requested if requested else "newest bundled"
-        lines.append(f"scenario {scenario.spec.name}: GIE {scenario.release.release.tag} "
-                     f"({scenario.release.reason}); Kubernetes {scenario.kubernetes_version} schemas "
-                     f"({k8s_source}); "
-                     f"{len(scenario.files)} files, {len(scenario.resources)} resources, "
+        lines.append(f"scenario {scenario.name}: GIE {scenario.gie_version} "
+                     f"({scenario.gie_version_reason}); Kubernetes {scenario.kubernetes_version} schemas "
+                     f"({scenario.kubernetes_version_reason}); "
+                     f"{len(scenario.files)} files, {len(scenario.objects)} resources, "
                      f"{len(scenario.findings)} findings"
                      f"{suppressed}")
     return lines

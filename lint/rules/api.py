@@ -1,85 +1,225 @@
-"""The rule registry: every rule is one declaration, discovered from `lint/rules/`.
+"""The rule API: what a rule is, what its check receives, and what it yields.
 
-The CLI (`gie-lint rules`), the docs pages and SARIF metadata all read this registry, so a rule's id,
-name, severity and documentation live in exactly one place.
+A rule is one declaration: a decorated check function whose docstring is its documentation
+(`lint.rules.docs` reads the sections). The scope decides the signature, so no check takes `Any`:
+
+    source    check(file)                  -> FileHit   problems met while reading one file
+    resource  check(resource, scenario)    -> Hit       one object (only of the declared `kinds`)
+    config    check(config, scenario)      -> Hit       one EndpointPickerConfig
+    scenario  check(scenario)              -> Hit       cross-object rules over the resolved topology
+    variants  check(variant, base)         -> Hit       two scenarios, one declared a variant of the other
+    run       check(report)                -> FileHit   what the engine itself observed (crashes, suppressions)
+
+The engine dispatches on the rule's class (one table in `lint.engine.dispatch`) and knows no rule id.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import pkgutil
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
 
-from lint.result import Severity
-from lint.schema.violation import JsonPath
+from lint.releases.versions import Release
+from lint.result import RuleInfo, Severity
+from lint.rules.docs import RuleDocs, parse_docs
+from lint.schema.store import SchemaOutcome, SchemaStore
+from lint.schema.violation import Violation
+from lint.shape import JsonPath
+from lint.source.files import SourceFile
+from lint.source.resources import Resource
+from lint.topology import Topology
+from lint.topology.configs import EmbeddedConfig
 
-SCOPES = ("source", "resource", "config", "scenario", "variants")
+ANNOTATION = "gie-lint.io/ignore"  # the object annotation that suppresses findings (`lint.engine.suppress`)
 _ID = re.compile(r"^GIE\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
 class Hit:
-    """What a rule's check yields: where (a JSON path in the object or config) and what to change."""
+    """A finding on an object: where (a JSON path inside it) and what to change.
+
+    `target` is the object the finding is on; resource and config checks may leave it None (the object
+    they were given), scenario and variants checks must name it.
+    """
 
     path: JsonPath
     message: str
     severity: Severity | None = None  # None: the rule's configured severity
-    target: Any = None  # another object of the scenario to attach the finding to (scenario rules)
+    target: Resource | EmbeddedConfig | None = None
+
+
+@dataclass(frozen=True)
+class FileHit:
+    """A finding at a file position that belongs to no object path (parse errors, suppression comments)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: Severity | None = None
+    resource: str | None = None
+    scenarios: tuple[int, ...] = ()  # run-scope hits: the scenarios (by index) the finding belongs to
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What scenario, config and resource checks read: the release in force, schemas and the topology."""
+
+    name: str
+    release: Release
+    store: SchemaStore
+    files: tuple[SourceFile, ...]
+    topology: Topology
+    schemas: Mapping[int, SchemaOutcome] = field(default_factory=dict)  # by id() of the resource
+    variant_of: str | None = None
+    allowed_differences: tuple[str, ...] = ()
+
+    def schema(self, resource: Resource) -> SchemaOutcome:
+        """The schema verdict on one object (an empty outcome when no schema judges its kind)."""
+        return self.schemas.get(id(resource), SchemaOutcome.NONE)
+
+
+@dataclass(frozen=True)
+class Crash:
+    """A check that raised on odd input: reported by GIE999 instead of ending the run with a traceback."""
+
+    rule_id: str
+    rule_name: str
+    scenario: int  # index of the scenario it happened in
+    error: str
+    file: str
+    line: int
+    column: int
+    resource: str | None
+
+
+@dataclass(frozen=True)
+class SuppressionUse:
+    """A written suppression and what became of it (GIE920/GIE921 judge these)."""
+
+    rule: str  # as written
+    reason: str
+    origin: str  # annotation | comment | config
+    file: str
+    line: int
+    column: int
+    resource: str | None
+    matched: bool
+    rule_id: str | None  # the registered rule it names (None: no such rule)
+    rule_name: str | None
+    rule_ran: bool  # that rule was selected in this run
+    scenarios: tuple[int, ...]  # indices of the scenarios its findings belong to
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What the engine observed while running the other rules (input of run-scope rules)."""
+
+    crashes: tuple[Crash, ...] = ()
+    suppressions: tuple[SuppressionUse, ...] = ()
+
+
+SourceCheck = Callable[[SourceFile], Iterable[FileHit]]
+ResourceCheck = Callable[[Resource, Scenario], Iterable[Hit]]
+ConfigCheck = Callable[[EmbeddedConfig, Scenario], Iterable[Hit]]
+ScenarioCheck = Callable[[Scenario], Iterable[Hit]]
+VariantsCheck = Callable[[Scenario, Scenario], Iterable[Hit]]
+RunCheck = Callable[[RunReport], Iterable[FileHit]]
+Claims = Callable[[Resource, Violation], bool]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule. `check` is None for source rules (the reader reports them as it reads)."""
+    """A rule's identity and docs; the subclass says its scope and the type of its check."""
 
     id: str
     name: str
     severity: Severity
-    scope: str
-    summary: str
-    rationale: str
-    bad: str
-    good: str
-    fix: str
-    check: Callable[..., Iterable[Hit]] | None = None
-    # For rules that report schema violations: does this rule own violation `v` of resource `r`?
-    claims: Callable[[Any, Any], bool] | None = None
-    since: str | None = None  # catalog section or note on which releases it applies to
+    docs: RuleDocs
+    applies: str | None = None  # which releases it applies to, when not all
+    scope: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
-        if not _ID.match(self.id) or not _NAME.match(self.name) or self.scope not in SCOPES:
-            raise ValueError(f"malformed rule declaration {self.id} {self.name} ({self.scope})")
-        for part in ("summary", "rationale", "bad", "good", "fix"):
-            if not getattr(self, part).strip():
-                raise ValueError(f"rule {self.id} has no {part}")
+        if not _ID.match(self.id) or not _NAME.match(self.name):
+            raise ValueError(f"malformed rule declaration {self.id} {self.name}")
+
+    @property
+    def info(self) -> RuleInfo:
+        d = self.docs
+        return RuleInfo(self.id, self.name, self.severity, self.scope, d.summary, d.why, d.bad, d.good, d.fix,
+                        self.applies)
 
 
-@functools.cache
-def all_rules() -> tuple[Rule, ...]:
-    """Every rule of every module in `lint.rules`, sorted by id; duplicate ids or names are a bug."""
-    import lint.rules as package
-
-    found: dict[str, Rule] = {}
-    names: set[str] = set()
-    for module_info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
-        module = importlib.import_module(module_info.name)
-        for value in vars(module).values():
-            if isinstance(value, Rule):
-                if value.id in found and found[value.id] is not value:
-                    raise RuntimeError(f"duplicate rule id {value.id}")
-                if value.id not in found and value.name in names:
-                    raise RuntimeError(f"duplicate rule name {value.name}")
-                found[value.id] = value
-                names.add(value.name)
-    return tuple(sorted(found.values(), key=lambda rule: rule.id))
+@dataclass(frozen=True)
+class SourceRule(Rule):
+    check: SourceCheck = lambda _file: ()
+    scope: ClassVar[str] = "source"
 
 
-def by_name(name: str) -> Rule:
-    for rule in all_rules():
-        if rule.name == name or rule.id == name:
-            return rule
-    raise KeyError(name)
+@dataclass(frozen=True)
+class ResourceRule(Rule):
+    check: ResourceCheck = lambda _resource, _scenario: ()
+    kinds: frozenset[str] = frozenset()  # the check runs on objects of these kinds only (empty: every kind)
+    claims: Claims | None = None  # schema rules: does this rule report violation v of resource r?
+    scope: ClassVar[str] = "resource"
+
+
+@dataclass(frozen=True)
+class ConfigRule(Rule):
+    check: ConfigCheck = lambda _config, _scenario: ()
+    scope: ClassVar[str] = "config"
+
+
+@dataclass(frozen=True)
+class ScenarioRule(Rule):
+    check: ScenarioCheck = lambda _scenario: ()
+    kinds: frozenset[str] = frozenset()  # the kinds it reads: skipped when the scenario has none of them
+    scope: ClassVar[str] = "scenario"
+
+
+@dataclass(frozen=True)
+class VariantsRule(Rule):
+    check: VariantsCheck = lambda _variant, _base: ()
+    scope: ClassVar[str] = "variants"
+
+
+@dataclass(frozen=True)
+class RunRule(Rule):
+    check: RunCheck = lambda _report: ()
+    scope: ClassVar[str] = "run"
+
+
+def _docs(check: Callable[..., object]) -> RuleDocs:
+    return parse_docs(check.__doc__, f"{check.__module__}.{check.__qualname__}")
+
+
+def source_rule(id: str, name: str, severity: Severity, *, applies: str | None = None
+                ) -> Callable[[SourceCheck], SourceRule]:
+    return lambda check: SourceRule(id, name, severity, _docs(check), applies, check=check)
+
+
+def resource_rule(id: str, name: str, severity: Severity, *, kinds: Iterable[str] = (), claims: Claims | None = None,
+                  applies: str | None = None) -> Callable[[ResourceCheck], ResourceRule]:
+    return lambda check: ResourceRule(id, name, severity, _docs(check), applies, check=check, kinds=frozenset(kinds),
+                                      claims=claims)
+
+
+def config_rule(id: str, name: str, severity: Severity, *, applies: str | None = None
+                ) -> Callable[[ConfigCheck], ConfigRule]:
+    return lambda check: ConfigRule(id, name, severity, _docs(check), applies, check=check)
+
+
+def scenario_rule(id: str, name: str, severity: Severity, *, kinds: Iterable[str] = (), applies: str | None = None
+                  ) -> Callable[[ScenarioCheck], ScenarioRule]:
+    return lambda check: ScenarioRule(id, name, severity, _docs(check), applies, check=check, kinds=frozenset(kinds))
+
+
+def variants_rule(id: str, name: str, severity: Severity, *, applies: str | None = None
+                  ) -> Callable[[VariantsCheck], VariantsRule]:
+    return lambda check: VariantsRule(id, name, severity, _docs(check), applies, check=check)
+
+
+def run_rule(id: str, name: str, severity: Severity, *, applies: str | None = None) -> Callable[[RunCheck], RunRule]:
+    return lambda check: RunRule(id, name, severity, _docs(check), applies, check=check)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lint.schema.violation import JsonPath
+from lint.shape import JsonPath
 
 
 def _import_cel() -> Any:

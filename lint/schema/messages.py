@@ -12,12 +12,19 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from lint.schema.violation import JsonPath, Violation
+from lint.schema.violation import Violation
+from lint.shape import JsonPath
 
-if TYPE_CHECKING:
-    from lint.schema.store import CompiledSchema
+
+class DescribedSchema(Protocol):
+    """What a message needs of the schema that failed (kept apart from the store, which imports this)."""
+
+    api_version: str
+    kind: str
+
+    def node_at(self, path: JsonPath) -> dict[str, Any] | None: ...
 
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
                "number": "a number", "boolean": "true/false", "null": "null"}
@@ -122,7 +129,7 @@ def is_broken_ref(error: Any) -> bool:
     return error.kind.name == "Referencing" or type(error.kind).__name__ == "Referencing"
 
 
-def violations_from_error(error: Any, schema: CompiledSchema) -> list[Violation]:
+def violations_from_error(error: Any, schema: DescribedSchema) -> list[Violation]:
     """Convert one jsonschema-rs error; additionalProperties yields one Violation per unknown key.
 
     A broken `$ref` (:func:`is_broken_ref`) is the caller's to raise as a SchemaError before this.

@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema_rs
 
 from lint.schema.messages import is_broken_ref, violations_from_error
 from lint.schema.structural import StructuralChecker, path_sort_key
-from lint.schema.violation import JsonPath, Violation
+from lint.schema.violation import Violation
+from lint.shape import JsonPath
 
 DEFINITIONS_ID = "https://kubernetes.io/api/_definitions.json"
 
@@ -80,6 +81,20 @@ def resolve_kubernetes_version(requested: str | None, root: Path | None = None) 
 
 
 # ---- compiled schemas and the store ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SchemaOutcome:
+    """The schema verdict on one object: which schema judged it, its violations, CEL rules it could not run."""
+
+    source: str | None = None  # e.g. "GIE v1.5.0 CRD inferencepools…"; None: no schema knows the kind
+    violations: tuple[Violation, ...] = ()
+    unevaluated: tuple[tuple[JsonPath, str, str], ...] = ()
+
+    NONE: ClassVar[SchemaOutcome]
+
+
+SchemaOutcome.NONE = SchemaOutcome()
+
 
 @dataclass
 class ValidationOutcome:

@@ -22,7 +22,8 @@ from typing import Any
 
 from lint.schema.cel import CelRule, Resolver, cel_property_name, failure_reason, make_rule, rule_context, to_cel
 from lint.schema.cel import parse_field_path as parse_field_path  # re-exported: it lived here
-from lint.schema.violation import JsonPath, Violation
+from lint.schema.violation import Violation
+from lint.shape import JsonPath
 
 MAX_DEPTH = 64  # deeper schemas/documents are not walked (both are tiny in practice)
 MAX_NODES = 200_000  # document nodes visited per check

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-JsonPath = tuple[str | int, ...]
+from lint.shape import JsonPath
 
 
 @dataclass(frozen=True, order=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import pathspec
 
 from lint.engine import suppress
 from lint.result import Severity
-from lint.rules.api import Rule, all_rules
+from lint.rules import registry
 from lint.source.envsubst import substitute
 from lint.source.yamldoc import Mark, parse_stream
 
@@ -166,7 +166,7 @@ def _build(path: Path, data: dict[str, Any], cli_variables: Mapping[str, str], l
     def rules(key: str) -> tuple[str, ...]:
         tokens = tuple(data.get(key) or ())
         for index, token in enumerate(tokens):
-            if not matching_rules([token]):
+            if not registry.matching([token]):
                 raise ConfigError(f"{at(key, index)}: {key}: `{token}` names no rule (use an id, a name or an "
                                   f"id prefix like GIE0)")
         return tokens
@@ -174,7 +174,7 @@ def _build(path: Path, data: dict[str, Any], cli_variables: Mapping[str, str], l
     variables = {k: str(v) for k, v in (data.get("variables") or {}).items()}
     severity = {}
     for token, level in (data.get("severity") or {}).items():
-        matched = matching_rules([token])
+        matched = registry.matching([token])
         if not matched:
             raise ConfigError(f"{at('severity', token)}: severity: `{token}` names no rule")
         severity.update({rule.id: Severity.parse(level) for rule in matched})
@@ -216,20 +216,6 @@ def _scenarios(path: Path, data: dict[str, Any], variables: Mapping[str, str],
             raise ConfigError(f"{display(path)}: scenario {scenario.name}: "
                               f"variant_of names unknown scenario {scenario.variant_of!r}")
     return scenarios
-
-
-def matching_rules(tokens: Iterable[str]) -> list[Rule]:
-    """Rules named by id (GIE040), name (epp-replicas-without-le) or id prefix (GIE0, GIE04)."""
-    wanted = [token.strip() for token in tokens if token.strip()]
-    return [rule for rule in all_rules()
-            if any(rule.name == t.lower() or (t.upper().startswith("GIE") and rule.id.startswith(t.upper()))
-                   for t in wanted)]
-
-
-def selected_rules(select: Iterable[str] | None, ignore: Iterable[str]) -> tuple[Rule, ...]:
-    chosen = all_rules() if select is None else tuple(matching_rules(select))
-    dropped = {rule.id for rule in matching_rules(ignore)}
-    return tuple(rule for rule in chosen if rule.id not in dropped)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from lint.rules import registry
 from lint.settings import config
 
 
@@ -44,7 +45,7 @@ def render(cfg: config.Config, cli_vars: Mapping[str, str], args: argparse.Names
     rows.append(("suppress", [_suppression(s) for s in cfg.suppress], origin.get("suppress", "default")))
     rows.append(("scenarios", {name: list(s.files) for name, s in cfg.scenarios.items()},
                  origin.get("scenarios", "default")))
-    chosen = config.selected_rules(select[0] if select[0] is not None else None, ignore[0] or ())
+    chosen = registry.selected(select[0] if select[0] is not None else None, ignore[0] or ())
     lines = [f"{key}: {_value(value)}  # {where}" for key, value, where in rows]
     lines.append(f"# effective rules: {len(chosen)} ({', '.join(r.id for r in chosen)})")
     return "\n".join(lines) + "\n"

@@ -1,12 +1,13 @@
 """Sources: which files to read, reading them safely, and turning them into parsed documents.
 
-Everything that can go wrong with an input file (binary data, bad encoding, unrendered Helm templates,
-kustomizations, YAML syntax, duplicate keys, unresolved envsubst placeholders) becomes a `SourceIssue`
-here, named by its rule, so the engine can report it like any other finding.
+Everything that can go wrong with an input file before its documents are parsed (binary data, bad
+encoding, unrendered Helm templates, kustomizations, unresolved envsubst placeholders) becomes a
+`SourceIssue` of one `Issue` kind; the source rules (`lint.rules.source`) turn them into findings.
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import sys
@@ -32,11 +33,20 @@ class SourceError(Exception):
     """An input that cannot be opened at all (missing path, permission): a usage/I-O error, exit 2."""
 
 
+class Issue(enum.Enum):
+    """What went wrong while reading a file (each source rule reports one kind)."""
+
+    UNREADABLE = "unreadable"  # binary, not UTF-8, too large
+    KUSTOMIZATION = "kustomization"  # a kustomization file: not objects until built
+    TEMPLATE = "template"  # unrendered Helm/Go template syntax
+    UNRESOLVED = "unresolved"  # an envsubst placeholder without a value
+
+
 @dataclass(frozen=True)
 class SourceIssue:
-    """A problem found while reading a file, reported under the named source rule."""
+    """A problem found while reading a file, at a position of the file as written."""
 
-    rule_name: str
+    kind: Issue
     message: str
     at: Mark
 
@@ -101,7 +111,7 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None) ->
     if raw is None:
         raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        source.issues.append(SourceIssue("file-unreadable", f"larger than {MAX_FILE_BYTES >> 20} MiB; not linted",
+        source.issues.append(SourceIssue(Issue.UNREADABLE, f"larger than {MAX_FILE_BYTES >> 20} MiB; not linted",
                                          Mark(1, 1)))
         return source
     text = _decode(raw, source)
@@ -110,14 +120,14 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None) ->
     source.lines = text.split("\n")
     if os.path.basename(name) in KUSTOMIZATION_NAMES:
         source.issues.append(SourceIssue(
-            "kustomization-skipped",
+            Issue.KUSTOMIZATION,
             "kustomization file skipped: lint the rendered output (`kustomize build DIR | gie-lint check -`)",
             Mark(1, 1)))
         return source
     template_line = _template_line(text)
     if template_line:
         source.issues.append(SourceIssue(
-            "template-not-rendered",
+            Issue.TEMPLATE,
             "Helm/Go template syntax (`{{ … }}`): not rendered, so not linted; "
             "pipe the render instead: `helm template RELEASE CHART | gie-lint check -`",
             Mark(template_line, 1)))
@@ -125,7 +135,7 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None) ->
     source.substitution = substitute(text, variables)
     for var, line in sorted(source.substitution.unresolved.items(), key=lambda item: item[1]):
         source.issues.append(SourceIssue(
-            "unresolved-variable",
+            Issue.UNRESOLVED,
             f"placeholder `${var}` has no value and is left as written: pass `--var {var}=VALUE` "
             f"or set it under `variables:` in the config",
             Mark(line, 1)))
@@ -143,7 +153,7 @@ def _read_bytes(name: str) -> bytes:
 
 def _decode(raw: bytes, source: SourceFile) -> str | None:
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        source.issues.append(SourceIssue("file-unreadable", "binary data (NUL bytes), not a YAML text file",
+        source.issues.append(SourceIssue(Issue.UNREADABLE, "binary data (NUL bytes), not a YAML text file",
                                          Mark(1, 1)))
         return None
     try:
@@ -154,7 +164,7 @@ def _decode(raw: bytes, source: SourceFile) -> str | None:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         source.issues.append(SourceIssue(
-            "file-unreadable", f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            Issue.UNREADABLE, f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
             Mark(line, 1)))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from lint.schema.violation import JsonPath, Violation
-from lint.shape import as_list, dig
+from lint.shape import JsonPath, as_list, dig
 from lint.source.files import SourceFile
 from lint.source.yamldoc import Document, Mark
 
@@ -20,7 +19,7 @@ CLUSTER_SCOPED = frozenset({
 })
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two objects with equal text are still two objects
 class Resource:
     """One Kubernetes object. `prefix` is its path inside the document (non-empty for `kind: List` items)."""
 
@@ -29,9 +28,6 @@ class Resource:
     document: Document
     prefix: JsonPath
     namespace: str
-    violations: list[Violation] = field(default_factory=list)
-    schema_source: str | None = None
-    unevaluated_rules: list[tuple[JsonPath, str, str]] = field(default_factory=list)
 
     @property
     def api_version(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from lint.schema.violation import JsonPath
+from lint.shape import JsonPath
 
 try:  # libyaml is ~10x faster; marks and node graphs are identical.
     _Loader: type = yaml.CSafeLoader

@@ -1,0 +1,5 @@
+"""The topology stage: a scenario's objects resolved once into typed, indexed views (see `resolve`)."""
+
+from lint.topology.resolve import Topology, resolve
+
+__all__ = ["Topology", "resolve"]

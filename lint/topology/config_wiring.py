@@ -8,16 +8,16 @@ gives None ("unknown"), so rules that need the EPP's config stay silent rather t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from lint.shape import JsonPath
 from lint.source.placeholders import unresolved
 from lint.source.resources import Resource
-from lint.topology.configs import EmbeddedConfig
+from lint.topology.configs import CONFIG_TEXT_FLAGS, EmbeddedConfig
 from lint.topology.model import Container, Workload
 
 CONFIG_FILE_FLAGS = ("--config-file", "-config-file", "--configFile", "-configFile")
-CONFIG_TEXT_FLAGS = ("--config-text", "-config-text", "--configText", "-configText")
 # The upstream GIE EPP image (any registry mirror); only its plugin registry is known here.
 _UPSTREAM_EPP = re.compile(r"(?:^|/)gateway-api-inference-extension/epp(?::|@|$)")
 
@@ -42,34 +42,50 @@ def foreign_image(container: Container) -> bool:
     return bool(image) and not unresolved(image) and not _UPSTREAM_EPP.search(image)
 
 
-def container_config(workload: Workload, container: Container, configs: Iterable[EmbeddedConfig],
-                     resources: Iterable[Resource]) -> EmbeddedConfig | None:
-    """The config this container loads, when the linted files show it unambiguously; else None."""
-    return _Index(list(configs), list(resources)).config_of(workload, container)
+@dataclass(frozen=True)
+class ConfigWiring:
+    """Which config each EPP container loads, and which containers load each config (resolved once)."""
 
-
-class _Index:
-    """Configs by host and ConfigMaps by (namespace, name), so resolving every container stays linear."""
-
-    def __init__(self, configs: list[EmbeddedConfig], resources: list[Resource]) -> None:
-        self.by_host: dict[int, list[EmbeddedConfig]] = {}
-        for config in configs:
-            self.by_host.setdefault(id(config.host), []).append(config)
-        self.configmaps = {(r.namespace, r.name): r for r in resources if r.kind == "ConfigMap"}
+    of_container: dict[tuple[int, JsonPath], EmbeddedConfig]  # (id of the workload object, container path)
+    loaders: dict[int, list[tuple[Workload, Container]]]  # id of the config → the containers loading it
 
     def config_of(self, workload: Workload, container: Container) -> EmbeddedConfig | None:
-        if flag_value(container, CONFIG_TEXT_FLAGS) is not None:
-            args_path = (*container.path, "args")
-            return next((c for c in self.by_host.get(id(workload.resource), [])
-                         if c.host_path[:len(args_path)] == args_path), None)
-        path = flag_value(container, CONFIG_FILE_FLAGS)
-        if path is None or unresolved(path):
-            return None
-        located = _mounted_key(workload, container, path)
-        configmap = self.configmaps.get((workload.namespace, located[0])) if located else None
-        if configmap is None or located is None:
-            return None
-        return next((c for c in self.by_host.get(id(configmap), []) if c.host_path == ("data", located[1])), None)
+        return self.of_container.get((id(workload.resource), container.path))
+
+    def consumers(self, config: EmbeddedConfig) -> list[tuple[Workload, Container]]:
+        return self.loaders.get(id(config), [])
+
+
+def wire(workloads: Iterable[Workload], configs: Iterable[EmbeddedConfig],
+         configmaps: Mapping[tuple[str, str], Resource]) -> ConfigWiring:
+    """Follow every container's config flags through mounts to the configs found in the scenario."""
+    by_host: dict[int, list[EmbeddedConfig]] = {}
+    for config in configs:
+        by_host.setdefault(id(config.host), []).append(config)
+    wiring = ConfigWiring({}, {})
+    for workload in workloads:
+        for container in workload.containers:
+            found = _config_of(workload, container, by_host, configmaps)
+            if found is not None:
+                wiring.of_container[(id(workload.resource), container.path)] = found
+                wiring.loaders.setdefault(id(found), []).append((workload, container))
+    return wiring
+
+
+def _config_of(workload: Workload, container: Container, by_host: Mapping[int, list[EmbeddedConfig]],
+               configmaps: Mapping[tuple[str, str], Resource]) -> EmbeddedConfig | None:
+    if flag_value(container, CONFIG_TEXT_FLAGS) is not None:
+        args_path = (*container.path, "args")
+        return next((c for c in by_host.get(id(workload.resource), [])
+                     if c.host_path[:len(args_path)] == args_path), None)
+    path = flag_value(container, CONFIG_FILE_FLAGS)
+    if path is None or unresolved(path):
+        return None
+    located = _mounted_key(workload, container, path)
+    configmap = configmaps.get((workload.namespace, located[0])) if located else None
+    if configmap is None or located is None:
+        return None
+    return next((c for c in by_host.get(id(configmap), []) if c.host_path == ("data", located[1])), None)
 
 
 def _mounted_key(workload: Workload, container: Container, path: str) -> tuple[str, str] | None:
@@ -101,35 +117,17 @@ def _mounted_key(workload: Workload, container: Container, path: str) -> tuple[s
     return None
 
 
-_last: tuple[Any, dict[int, list[tuple[Workload, Container]]]] | None = None
-
-
-def consumers(config: EmbeddedConfig, context: Any) -> list[tuple[Workload, Container]]:
-    """The containers of the scenario that load `config` (resolved once per scenario)."""
-    global _last
-    if _last is None or _last[0] is not context:
-        index = _Index(list(context.configs), list(context.resources))
-        loaded: dict[int, list[tuple[Workload, Container]]] = {}
-        for workload in context.topology.workloads:
-            for container in workload.containers:
-                found = index.config_of(workload, container)
-                if found is not None:
-                    loaded.setdefault(id(found), []).append((workload, container))
-        _last = (context, loaded)
-    return _last[1].get(id(config), [])
-
-
-def upstream_registry_applies(config: EmbeddedConfig, context: Any, *, strict: bool = True) -> bool:
+def upstream_registry_applies(config: EmbeddedConfig, wiring: ConfigWiring, epps_here: Iterable[Container], *,
+                              strict: bool = True) -> bool:
     """Does the upstream GIE plugin registry judge this config?
 
     When the containers that load it are known, only if none runs a foreign (e.g. llm-d) image. When they are
-    not, `strict` also declines if the config's namespace runs EPPs and every one of them is foreign.
+    not, `strict` also declines if the config's namespace runs EPPs (`epps_here`) and every one is foreign.
     """
-    loaders = consumers(config, context)
+    loaders = wiring.consumers(config)
     if loaders:
         return not any(foreign_image(container) for _, container in loaders)
     if not strict:
         return True
-    epps = [c for w in context.topology.workloads_in(config.host.namespace) if context.topology.is_epp(w)
-            for c in w.containers if not c.sidecar]
+    epps = [c for c in epps_here if not c.sidecar]
     return not epps or not all(foreign_image(c) for c in epps)

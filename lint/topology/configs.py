@@ -7,17 +7,18 @@ lines and columns; other scalars point at their key).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lint.schema.violation import JsonPath
-from lint.shape import dicts
+from lint.shape import JsonPath
 from lint.source.resources import Resource
 from lint.source.yamldoc import Mark, Positions, parse_stream
+from lint.topology.workloads import WORKLOAD_KINDS, pod_templates
 
 EPC_KIND = "EndpointPickerConfig"
-_CONTAINER_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "LeaderWorkerSet"}
+CONFIG_TEXT_FLAGS = ("--config-text", "-config-text", "--configText", "-configText")
+AT_ERROR: JsonPath = ("<error>",)  # a config check's path for "the text does not parse": points at the error
 
 
 @dataclass
@@ -37,7 +38,13 @@ class EmbeddedConfig:
     def ref(self) -> str:
         return self.host.ref
 
+    @property
+    def file(self) -> str:
+        return self.host.file
+
     def locate(self, path: JsonPath) -> Mark:
+        if path == AT_ERROR:
+            return self.error_mark()
         if self.standalone:
             return self.host.locate(path)
         if self.positions is None or self.literal_indent is None:
@@ -70,7 +77,7 @@ def looks_like_epc(data: Any) -> bool:
         data.get("plugins", []), list)
 
 
-def find(resources: list[Resource]) -> Iterator[EmbeddedConfig]:
+def find(resources: Iterable[Resource]) -> Iterator[EmbeddedConfig]:
     for resource in resources:
         if resource.kind == EPC_KIND:
             yield EmbeddedConfig(resource, (), resource.data, None, standalone=True)
@@ -79,7 +86,7 @@ def find(resources: list[Resource]) -> Iterator[EmbeddedConfig]:
                 config = _from_text(resource, ("data", key), text)
                 if config is not None:
                     yield config
-        elif resource.kind in _CONTAINER_KINDS:
+        elif resource.kind in WORKLOAD_KINDS:
             yield from _from_args(resource)
 
 
@@ -101,27 +108,28 @@ def _from_text(host: Resource, path: JsonPath, text: Any) -> EmbeddedConfig | No
 
 
 def _from_args(resource: Resource) -> Iterator[EmbeddedConfig]:
-    spec = resource.get("spec", "template", "spec") if resource.kind != "Pod" else resource.get("spec")
-    if resource.kind == "LeaderWorkerSet":
-        spec = resource.get("spec", "leaderWorkerTemplate", "workerTemplate", "spec")
-    if not isinstance(spec, dict):
-        return
-    base: JsonPath = ("spec",) if resource.kind == "Pod" else ("spec", "template", "spec")
-    for index, container in dicts(spec.get("containers")):
-        args = container.get("args")
-        if not isinstance(args, list):
-            continue
-        for position, arg in enumerate(args):
-            if not isinstance(arg, str):
+    """Configs passed inline with `--config-text`, in any container of any pod template of the object."""
+    for workload in pod_templates(resource):
+        for container in workload.containers:
+            if container.sidecar:
                 continue
-            text: Any = None
-            arg_path: JsonPath = (*base, "containers", index, "args", position)
-            if arg.startswith(("--config-text=", "-config-text=", "--configText=", "-configText=")):
-                text = arg.split("=", 1)[1]
-            elif arg in ("--config-text", "-config-text", "--configText", "-configText") and position + 1 < len(args):
-                text = args[position + 1]
-                arg_path = (*base, "containers", index, "args", position + 1)
-            if isinstance(text, str):
-                config = _from_text(resource, arg_path, text)
-                if config is not None:
-                    yield config
+            args = container.data.get("args")
+            if isinstance(args, list):
+                yield from _from_arg_list(resource, (*container.path, "args"), args)
+
+
+def _from_arg_list(resource: Resource, base: JsonPath, args: list[Any]) -> Iterator[EmbeddedConfig]:
+    for position, arg in enumerate(args):
+        if not isinstance(arg, str):
+            continue
+        text: Any = None
+        arg_path: JsonPath = (*base, position)
+        if arg.startswith(tuple(f"{flag}=" for flag in CONFIG_TEXT_FLAGS)):
+            text = arg.split("=", 1)[1]
+        elif arg in CONFIG_TEXT_FLAGS and position + 1 < len(args):
+            text = args[position + 1]
+            arg_path = (*base, position + 1)
+        if isinstance(text, str):
+            config = _from_text(resource, arg_path, text)
+            if config is not None:
+                yield config

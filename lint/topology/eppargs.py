@@ -1,6 +1,6 @@
 """The EPP container's command line, parsed the way the EPP of the release in force parses it.
 
-Rules ask "what is `--grpc-port`?" or "is leader election on?" through `epp_args`, never by scanning
+Rules ask "what is `--grpc-port`?" or "is leader election on?" through `Epp.args`, never by scanning
 `args` themselves, so Go `flag` vs pflag semantics, camelCase v0.x names and the `--f v` / `--f=v`
 spellings are handled once. The per-release flag table is data (`lint/releases/data/epp_flags.yaml`).
 
@@ -12,18 +12,12 @@ Two parser quirks matter for correctness (rules.md §2.1, GIE031):
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources as package_files
-from typing import Any
 
-import yaml
-
-from lint.releases.versions import Release, parse
-from lint.schema.violation import JsonPath
-from lint.shape import decimal, dig
+from lint.releases.flags import FlagSet, any_release_type, canonical, flagset
+from lint.releases.versions import Release
+from lint.shape import JsonPath, decimal, dig
 from lint.source.placeholders import unresolved
 from lint.topology.model import Container, Workload
 
@@ -31,130 +25,6 @@ _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
 # The container's own entrypoint: `command: [/epp]` is the binary itself; anything else (a shell) is opaque.
 _EPP_BINARIES = re.compile(r"(?:^|/)(?:epp|llm-d-inference-scheduler|llm-d-router|manager)$")
-
-
-@functools.cache
-def _table() -> dict[str, Any]:
-    text = package_files.files("lint.releases.data").joinpath("epp_flags.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(text)
-    return loaded
-
-
-def camel_to_kebab(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "-" + m.group(1).lower(), name)
-
-
-@dataclass(frozen=True)
-class FlagSpec:
-    """One flag as a release defines it."""
-
-    name: str  # canonical kebab name
-    type: str  # string | bool | int | duration | float
-    spelling: str  # the name this release accepts (camelCase on v0.x when it had one)
-    default: str | None
-    library: bool = False  # zap / klog / controller-runtime, not the EPP's own
-
-    @property
-    def bool(self) -> bool:
-        return self.type == "bool"
-
-
-@dataclass(frozen=True)
-class FlagSet:
-    """Every flag one release's EPP accepts, by the spelling it accepts and by canonical name."""
-
-    tag: str
-    parser: str  # goflag | pflag
-    by_spelling: dict[str, FlagSpec]
-    by_name: dict[str, FlagSpec]
-    camel: bool  # the release spells the GIE flags in camelCase
-
-    def spec(self, name: str) -> FlagSpec | None:
-        return self.by_name.get(name)
-
-
-def _in_release(entry: dict[str, Any], release: Release) -> bool:
-    since, until = entry.get("since"), entry.get("until")
-    return (since is None or release.at_least(since)) and (until is None or not release.at_least(until))
-
-
-def _default(entry: dict[str, Any], release: Release) -> str | None:
-    chosen = None
-    for tag, value in sorted((entry.get("default") or {}).items(), key=lambda kv: parse(kv[0])):
-        if release.at_least(tag):
-            chosen = None if value is None else str(value)
-    return chosen
-
-
-@functools.cache
-def _flagset(tag: str) -> FlagSet:
-    release = Release(tag, {})
-    table = _table()
-    parser = "goflag"
-    for since, kind in sorted(table["parsers"].items(), key=lambda kv: parse(kv[0])):
-        if release.at_least(since):
-            parser = kind
-    camel = not release.at_least(table["camel_until"])
-    by_spelling: dict[str, FlagSpec] = {}
-    by_name: dict[str, FlagSpec] = {}
-    for library, group in ((False, table["flags"]), (True, table["logging"])):
-        for name, entry in group.items():
-            if not _in_release(entry, release):
-                continue
-            spelling = entry.get("camel", name) if camel and not library else name
-            spec = FlagSpec(name, entry.get("type", "string"), spelling, _default(entry, release), library)
-            by_spelling[spelling] = spec
-            by_name[name] = spec
-    return FlagSet(tag, parser, by_spelling, by_name, camel)
-
-
-def flagset(release: Release) -> FlagSet:
-    return _flagset(release.tag)
-
-
-@functools.cache
-def _camel_names() -> dict[str, str]:
-    """Every camelCase spelling any release had → its kebab name."""
-    return {entry["camel"]: name for name, entry in _table()["flags"].items() if "camel" in entry}
-
-
-def canonical(bare: str) -> str:
-    """The kebab name of a written flag name without dashes (`poolName` → `pool-name`)."""
-    return _camel_names().get(bare) or camel_to_kebab(bare)
-
-
-@functools.cache
-def any_release_type(name: str) -> str | None:
-    entry = _table()["flags"].get(name) or _table()["logging"].get(name)
-    return entry.get("type", "string") if entry else None
-
-
-def facts() -> dict[str, Any]:
-    """The non-flag facts of `epp_flags.yaml` (config_required, pool_groups, …)."""
-    return _table()
-
-
-def in_window(key: str, release: Release) -> bool:
-    """Whether `release` falls in the `{since, until}` window stored under `key`."""
-    entry = _table().get(key) or {}
-    return _in_release(entry, release)
-
-
-def by_release(key: str, release: Release) -> Any:
-    """The value of a `{first release: value}` map in force at `release` (None before the first)."""
-    chosen = None
-    for tag, value in sorted((_table().get(key) or {}).items(), key=lambda kv: parse(kv[0])):
-        if release.at_least(tag):
-            chosen = value
-    return chosen
-
-
-def legacy_metric_flags() -> tuple[str, ...]:
-    return tuple(_table()["legacy_metric_flags"])
-
-
-def legacy_metric_flags_rejected(release: Release) -> bool:
-    return release.at_least(_table()["legacy_metric_flags_rejected_since"])
 
 
 @dataclass(frozen=True)
@@ -230,20 +100,9 @@ class EppArgs:
 is_placeholder = unresolved  # the name the flag rules read best with
 
 
-def epp_args(workload: Workload, container: Container, release: Release) -> EppArgs:
-    """The container's parsed command line (cached per workload resource, container and release)."""
-    key = (container.path, release.tag)
-    parsed = workload.parsed_args.get(key)
-    if parsed is None:
-        parsed = workload.parsed_args[key] = _parse(container, flagset(release))
-    return parsed
-
-
-def epp_container(workload: Workload) -> Container | None:
-    """The EPP container of an EPP workload: the one with an EPP image, else one given a pool-name flag."""
-    from lint.topology.model import find_epp_container
-
-    return find_epp_container(workload.containers) if workload.epp else None
+def parse_args(container: Container, release: Release) -> EppArgs:
+    """The container's command line as the EPP of `release` parses it."""
+    return _parse(container, flagset(release))
 
 
 def _items(container: Container) -> tuple[list[tuple[JsonPath, str]], bool]:
@@ -372,14 +231,3 @@ def resolve(value: str | None, workload: Workload, container: Container) -> str 
 def is_llmd(container: Container) -> bool:
     """llm-d schedulers embed the EPP with their own flag additions: the upstream flag table does not apply."""
     return "llm-d" in container.image
-
-
-def epp_targets(context: Any) -> Iterator[tuple[Workload, Container, EppArgs]]:
-    """Every EPP workload of the scenario with its EPP container and parsed (non-opaque) command line."""
-    for workload in context.topology.workloads:
-        container = epp_container(workload)
-        if container is None:
-            continue
-        parsed = epp_args(workload, container, context.release)
-        if not parsed.opaque:
-            yield workload, container, parsed

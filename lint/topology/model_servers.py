@@ -1,6 +1,7 @@
 """The model-server side of a pool: which pod templates serve it, what they listen on and which names they serve.
 
-A model server is a pod template selected by some InferencePool that is not an endpoint picker. Its
+A model server is a pod template selected by some InferencePool that is not an endpoint picker
+(`Topology.model_servers`). Its
 engine (vLLM, sglang, llm-d-inference-sim) is recognised from the image or the command line; the ports
 and served model names are read from the engine's flags. Anything that cannot be read for certain (an
 unknown engine, a `$VAR`/`{{ }}` placeholder, a shell line that does not split) makes the answer
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from lint.shape import decimal
 from lint.source.placeholders import unresolved
-from lint.topology.model import Container, Pool, Topology, Workload
+from lint.topology.model import Container, Pool, Workload
 
 # Listen port when `--port` is not given (vLLM and sglang defaults; the simulator's is not confirmed).
 DEFAULT_PORTS = {"vllm": 8000, "sglang": 30000}
@@ -26,13 +27,6 @@ _RUNTIME_LORA_ENV = ("VLLM_ALLOW_RUNTIME_LORA_UPDATING",)
 _RUNTIME_LORA_MARKS = ("lora_filesystem_resolver", "lora-syncer", "adapter-syncer", "VLLM_LORA_RESOLVER")
 # Flags whose values are lists (argparse nargs="+"); every other flag takes one value.
 _LIST_FLAGS = ("--served-model-name", "--lora-modules")
-
-
-def model_servers(topology: Topology, pool: Pool) -> list[Workload] | None:
-    """The pod templates a pool selects, without EPPs; None when the selector cannot be judged."""
-    if pool.selector is None or any(unresolved(k) or unresolved(v) for k, v in pool.selector.items()):
-        return None
-    return [w for w in topology.pods_matching(pool.namespace, pool.selector) if not topology.is_epp(w)]
 
 
 def tokens(container: Container) -> list[str] | None:

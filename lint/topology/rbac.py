@@ -1,8 +1,8 @@
 """The EPP's RBAC, resolved once per scenario: workload → ServiceAccount → bindings → roles → rules.
 
 The RBAC rules (GIE041, GIE050–GIE052) ask one question, "may this workload's ServiceAccount do
-verb V on resource R in namespace N?", and all read the same resolution (`of(context)`, cached on the
-topology). The evaluation follows the Kubernetes RBAC authorizer:
+verb V on resource R in namespace N?", and all read the same resolution (`Topology.rbac`, built once).
+The evaluation follows the Kubernetes RBAC authorizer:
 
 * a RoleBinding grants its role's rules in its own namespace only (it may reference a ClusterRole);
   a ClusterRoleBinding grants them everywhere, and only it grants cluster-scoped resources;
@@ -19,19 +19,14 @@ is not in the files, an aggregated ClusterRole, a placeholder. Rules must not fi
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources as package_files
 from typing import Any
 
-import yaml
-
-from lint.releases.versions import Release, parse
-from lint.schema.violation import JsonPath
+from lint.shape import JsonPath
 from lint.source.resources import Resource
-from lint.topology.eppargs import EppArgs, env_value, is_placeholder, resolve
-from lint.topology.model import Container, Workload
+from lint.topology.eppargs import is_placeholder
+from lint.topology.model import Workload
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 _CACHE_KEY = "rbac"
@@ -106,13 +101,50 @@ class Account:
 
 @dataclass
 class Rbac:
-    """The scenario's RBAC objects, indexed; per-account answers are computed once."""
+    """The scenario's RBAC objects, indexed by what the questions look up (subjects, namespaces, names)."""
 
     roles: dict[tuple[str, str], Role] = field(default_factory=dict)  # (namespace, name)
     cluster_roles: dict[str, Role] = field(default_factory=dict)
     bindings: list[Resource] = field(default_factory=list)
     service_accounts: set[tuple[str, str]] = field(default_factory=set)
+    # Subject indexes: a binding is listed under every subject that may reach an account.
+    _by_account: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    _by_group: dict[str, list[int]] = field(default_factory=dict)
+    _by_user: dict[str, list[int]] = field(default_factory=dict)
+    # What `present` and `unknown` ask, per namespace / name.
+    _role_namespaces: set[str] = field(default_factory=set)
+    _binding_namespaces: set[str] = field(default_factory=set)  # of RoleBindings
+    _subject_namespaces: set[str] = field(default_factory=set)
+    _subject_accounts: set[str] = field(default_factory=set)  # ServiceAccount subject names
+    _placeholder_namespaces: set[str] = field(default_factory=set)  # RoleBindings with placeholder subjects
+    _placeholder_cluster: bool = False  # a ClusterRoleBinding with placeholder subjects
     _grants: dict[tuple[str, str], list[Grant]] = field(default_factory=dict)
+
+    def add_binding(self, binding: Resource) -> None:
+        index = len(self.bindings)
+        self.bindings.append(binding)
+        if binding.kind == "RoleBinding":
+            self._binding_namespaces.add(binding.namespace)
+        for subject in _subjects(binding):
+            kind, name, namespace = subject.get("kind"), subject.get("name"), subject.get("namespace")
+            if isinstance(namespace, str) and namespace:
+                self._subject_namespaces.add(namespace)
+            if not isinstance(name, str):
+                continue
+            if kind == "ServiceAccount":
+                self._subject_accounts.add(name)
+                effective = namespace or (binding.namespace if binding.kind == "RoleBinding" else "")
+                if isinstance(effective, str):
+                    self._by_account.setdefault((effective, name), []).append(index)
+            elif kind == "Group":
+                self._by_group.setdefault(name, []).append(index)
+            elif kind == "User":
+                self._by_user.setdefault(name, []).append(index)
+        if _placeholder_subject(binding):
+            if binding.kind == "ClusterRoleBinding":
+                self._placeholder_cluster = True
+            else:
+                self._placeholder_namespaces.add(binding.namespace)
 
     # --- resolution -----------------------------------------------------------------------------
 
@@ -154,19 +186,26 @@ class Rbac:
             namespace = subject.get("namespace") or (binding.namespace if binding.kind == "RoleBinding" else "")
             if kind == "ServiceAccount" and name == account.name and namespace == account.namespace:
                 return True
-            if kind == "Group" and name in ("system:serviceaccounts", "system:authenticated",
-                                            f"system:serviceaccounts:{account.namespace}"):
+            if kind == "Group" and name in _groups(account):
                 return True
-            if kind == "User" and name == f"system:serviceaccount:{account.namespace}:{account.name}":
+            if kind == "User" and name == _user(account):
                 return True
         return False
+
+    def reaching(self, account: Account) -> list[Resource]:
+        """The bindings with a subject that denotes the account, in file order (from the subject indexes)."""
+        found = set(self._by_account.get((account.namespace, account.name), ()))
+        for group in _groups(account):
+            found.update(self._by_group.get(group, ()))
+        found.update(self._by_user.get(_user(account), ()))
+        return [self.bindings[i] for i in sorted(found)]
 
     def grants(self, account: Account) -> list[Grant]:
         key = (account.namespace, account.name)
         if key not in self._grants:
             self._grants[key] = [
                 Grant(b, self.role_of(b), b.namespace if b.kind == "RoleBinding" else None)
-                for b in self.bindings if self.reaches(b, account)]
+                for b in self.reaching(account)]
         return self._grants[key]
 
     # --- questions ------------------------------------------------------------------------------
@@ -194,24 +233,25 @@ class Rbac:
         if any(not grant.known for grant in self.grants(account)):
             return True
         # A binding whose subjects are placeholders may or may not reach the account.
-        return any(_placeholder_subject(b) for b in self.bindings
-                   if b.kind == "ClusterRoleBinding" or b.namespace == account.namespace)
+        return self._placeholder_cluster or account.namespace in self._placeholder_namespaces
 
     def present(self, workload: Workload) -> bool:
         """Do the linted files hold RBAC for this account or its namespace at all?"""
         account = self.account(workload)
-        if self.grants(account):
-            return True
-        if any(ns == account.namespace for ns, _ in self.roles):
-            return True
-        # A binding in the namespace, or one naming an account of that namespace or of that name.
-        return any((b.kind == "RoleBinding" and b.namespace == account.namespace)
-                   or any(s.get("namespace") == account.namespace
-                          or (s.get("kind") == "ServiceAccount" and s.get("name") == account.name)
-                          for s in _subjects(b)) for b in self.bindings)
+        return bool(self.grants(account)) or account.namespace in self._role_namespaces \
+            or account.namespace in self._binding_namespaces or account.namespace in self._subject_namespaces \
+            or account.name in self._subject_accounts
 
     def has_service_account(self, account: Account) -> bool:
         return (account.namespace, account.name) in self.service_accounts
+
+
+def _groups(account: Account) -> tuple[str, ...]:
+    return "system:serviceaccounts", "system:authenticated", f"system:serviceaccounts:{account.namespace}"
+
+
+def _user(account: Account) -> str:
+    return f"system:serviceaccount:{account.namespace}:{account.name}"
 
 
 def _subjects(binding: Resource) -> list[dict[str, Any]]:
@@ -252,66 +292,9 @@ def build(resources: Iterable[Resource]) -> Rbac:
             continue
         elif resource.kind == "Role":
             rbac.roles[(resource.namespace, resource.name)] = _role(resource)
+            rbac._role_namespaces.add(resource.namespace)
         elif resource.kind == "ClusterRole":
             rbac.cluster_roles[resource.name] = _role(resource)
         elif resource.kind in _BINDINGS:
-            rbac.bindings.append(resource)
+            rbac.add_binding(resource)
     return rbac
-
-
-def of(context: Any) -> Rbac:
-    """The scenario's resolution, built on first use and cached on its topology."""
-    memo: dict[str, Any] = context.topology.memo
-    if _CACHE_KEY not in memo:
-        memo[_CACHE_KEY] = build(context.resources)
-    resolved: Rbac = memo[_CACHE_KEY]
-    return resolved
-
-
-# --- what the EPP needs (lint/releases/data/epp_rbac.yaml) ---------------------------------------------------
-
-@functools.cache
-def needs_table() -> dict[str, Any]:
-    text = package_files.files("lint.releases.data").joinpath("epp_rbac.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(text)
-    return loaded
-
-
-def needs(release: Release) -> dict[str, Any]:
-    """The entry of `releases` in force for `release` (the newest not newer than it)."""
-    entries = sorted(needs_table()["releases"].items(), key=lambda kv: parse(kv[0]))
-    chosen: dict[str, Any] = entries[0][1]
-    for tag, entry in entries:
-        if release.at_least(tag):
-            chosen = entry
-    return chosen
-
-
-def pool_namespace(workload: Workload, container: Container, args: EppArgs) -> str | None:
-    """The namespace the EPP watches its pool (and holds its lease) in; None when unknowable.
-
-    `--pool-namespace` as given; else the release default: `default` before v1.1, and from v1.1 the
-    container's `NAMESPACE` env var (usually the pod's own namespace via the downward API), then `default`.
-    """
-    if args.opaque:
-        return None
-    value = args.value("pool-namespace")
-    if value:
-        return resolve(value, workload, container)
-    if value is None:
-        return None
-    found, known = env_value(workload, container, "NAMESPACE")
-    if not known:
-        return None
-    return resolve(found, workload, container) if found else "default"
-
-
-def watched_pool_group(workload: Workload, container: Container, args: EppArgs, release: Release) -> str | None:
-    """The API group the EPP lists pools in: `--pool-group` where the release has it, else the release's."""
-    if args.opaque:
-        return None
-    fallback: str = needs(release)["pool_group"]
-    if args.flagset.spec("pool-group") is None:
-        return fallback
-    value = args.value("pool-group")
-    return resolve(value, workload, container) if value else fallback

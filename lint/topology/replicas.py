@@ -1,6 +1,6 @@
 """How many pods each workload runs, and where that number comes from (spec.replicas, a default, an HPA).
 
-Resolved once per scenario and cached on the topology: the replica rules (GIE040–GIE047) and
+Resolved once per scenario into `Topology.replicas`: the replica rules (GIE040–GIE047) and
 `gie-lint explain` all read the same answer. A HorizontalPodAutoscaler takes over `spec.replicas`
 of the workload its `scaleTargetRef` names (same namespace, kind and name), so it is part of the answer.
 """
@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lint.releases.versions import Release
-from lint.schema.violation import JsonPath
+from lint.shape import JsonPath
 from lint.source.resources import Resource
-from lint.topology import eppargs
-from lint.topology.model import Topology, Workload
+from lint.topology.model import Workload
 
 HPA = "HorizontalPodAutoscaler"
-_CACHE_KEY = "replicas"
 # Kinds whose pod count is `spec.replicas` (defaulting to 1); a LeaderWorkerSet counts groups.
 _SCALED = {"Deployment", "StatefulSet", "ReplicaSet", "LeaderWorkerSet"}
 
@@ -98,7 +95,8 @@ def _target(hpa: Autoscaler) -> tuple[str, str, str] | None:
     return hpa.resource.namespace, ref["kind"], ref["name"]
 
 
-def _count(resource: Resource, hpa: Autoscaler | None) -> Replicas:
+def count(resource: Resource, hpa: Autoscaler | None) -> Replicas:
+    """The replicas of one workload object, given the HPA that scales it (if any)."""
     kind = resource.kind
     if kind in _SCALED:
         value = resource.get("spec", "replicas")
@@ -118,56 +116,16 @@ def _count(resource: Resource, hpa: Autoscaler | None) -> Replicas:
     return Replicas(resource, None, False, ("spec",), f"a {kind}: one pod per eligible node", hpa)
 
 
-def replicas_of(topology: Topology, resources: Iterable[Resource], resource: Resource) -> Replicas:
-    """The replica count of one workload object (a LeaderWorkerSet: its groups)."""
-    table = _table(topology, resources)
-    return table.get(id(resource)) or _count(resource, None)
-
-
-def for_workload(topology: Topology, resources: Iterable[Resource], workload: Workload) -> Replicas:
-    return replicas_of(topology, resources, workload.resource)
-
-
-def _table(topology: Topology, resources: Iterable[Resource]) -> dict[int, Replicas]:
-    cached: dict[int, Replicas] | None = topology.memo.get(_CACHE_KEY)
-    if cached is not None:
-        return cached
+def replica_table(workloads: Iterable[Workload], autoscalers_: Iterable[Autoscaler]) -> dict[int, Replicas]:
+    """Every workload object's replicas, by id() of the object (an HPA scales the object its target names)."""
     hpas: dict[tuple[str, str, str], Autoscaler] = {}
-    for hpa in autoscalers(resources):
+    for hpa in autoscalers_:
         key = _target(hpa)
         if key is not None:
             hpas.setdefault(key, hpa)  # two HPAs on one target fight; the first is reported
     table: dict[int, Replicas] = {}
-    for workload in topology.workloads:
+    for workload in workloads:
         resource = workload.resource
         if id(resource) not in table:
-            table[id(resource)] = _count(resource, hpas.get((resource.namespace, resource.kind, resource.name)))
-    topology.memo[_CACHE_KEY] = table
+            table[id(resource)] = count(resource, hpas.get((resource.namespace, resource.kind, resource.name)))
     return table
-
-
-LE_FLAG = "ha-enable-leader-election"
-
-
-@dataclass(frozen=True)
-class LeaderElection:
-    """Leader election of one EPP container: `on` is None when the command line cannot be known."""
-
-    on: bool | None
-    flag: eppargs.Flag | None  # as written (None: absent, the default applies)
-    args_path: JsonPath
-    available: bool  # the release has the flag (v1.0+)
-
-
-def leader_election(workload: Workload, release: Release) -> LeaderElection | None:
-    """LE state of an EPP workload, or None when it has no recognisable EPP container."""
-    container = eppargs.epp_container(workload)
-    if container is None:
-        return None
-    args = eppargs.epp_args(workload, container, release)
-    available = args.flagset.spec(LE_FLAG) is not None
-    flag = args.get(LE_FLAG)
-    if args.opaque or (flag is not None and eppargs.is_placeholder(flag.value)):
-        return LeaderElection(None, flag, args.args_path, available)
-    # A spelling the release rejects (e.g. `--has-enable-…`) is another rule's finding; LE is simply off.
-    return LeaderElection(available and args.enabled(LE_FLAG), flag, args.args_path, available)

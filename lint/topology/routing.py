@@ -1,21 +1,20 @@
 """The scenario's traffic side: routes, gateways, ReferenceGrants and objectives, resolved once per scenario.
 
-`routing(context)` builds this view on first use and keeps it on the scenario's Topology, so the route and
-objective rules (GIE070–GIE073, GIE081, GIE083) share one parse of the Gateway API objects. Defaults are
+`build` makes this view once per scenario (`Topology.routing`), so the route and objective rules
+(GIE070–GIE073, GIE081, GIE083), the pool stacks and `explain` share one parse of the Gateway API objects. Defaults are
 applied here, once: a backendRef's kind defaults to Service and its group to core `""`, a parentRef's to
 Gateway in `gateway.networking.k8s.io`, an objective's `poolRef.group` to the group its CRD defaults to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lint.schema.violation import JsonPath
-from lint.shape import as_dict, dicts
+from lint.shape import JsonPath, as_dict, dicts
 from lint.source.resources import Resource
-from lint.topology.model import POOL, V1_GROUP, Pool, Topology, string_map
+from lint.topology.model import POOL, V1_GROUP, string_map
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 X_GROUP = "inference.networking.x-k8s.io"
@@ -110,13 +109,24 @@ class Routing:
     grants: list[Resource] = field(default_factory=list)
     objectives: list[PoolRef] = field(default_factory=list)
     namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # Namespace objects linted
+    _gateways: dict[tuple[str, str], Gateway] = field(default_factory=dict)
+    _grants_in: dict[str, list[Resource]] = field(default_factory=dict)
+    _to_pool: dict[tuple[str, str], list[BackendRef]] = field(default_factory=dict)  # (namespace, pool name)
+    _parents_of: dict[int, list[ParentRef]] = field(default_factory=dict)  # id() of the route
 
     def gateway(self, namespace: str, name: str) -> Gateway | None:
-        return next((g for g in self.gateways if g.resource.namespace == namespace and g.resource.name == name), None)
+        return self._gateways.get((namespace, name))
+
+    def parents_of(self, route: Resource) -> list[ParentRef]:
+        return self._parents_of.get(id(route), [])
+
+    def backends_to_pool(self, namespace: str, name: str) -> list[BackendRef]:
+        """The InferencePool backendRefs naming this pool (any group)."""
+        return self._to_pool.get((namespace, name), [])
 
     def granted(self, route: Resource, ref: BackendRef) -> bool | None:
         """Does a ReferenceGrant in the ref's namespace let `route` point at it? None: no grant there is linted."""
-        grants = [g for g in self.grants if g.namespace == ref.namespace]
+        grants = self._grants_in.get(ref.namespace)
         if not grants:
             return None
         return any(_grant_allows(g, route, ref) for g in grants)
@@ -134,26 +144,7 @@ def _grant_allows(grant: Resource, route: Resource, ref: BackendRef) -> bool:
     return from_ok and to_ok
 
 
-def pools_named(topology: Topology, namespace: str, name: str) -> list[Pool]:
-    return [p for p in topology.pools if p.namespace == namespace and p.name == name]
-
-
-def pools_in(topology: Topology, namespace: str) -> list[Pool]:
-    return [p for p in topology.pools if p.namespace == namespace]
-
-
-def routing(context: Any) -> Routing:
-    """The scenario's routing view, built once and cached on its Topology."""
-    topology: Topology = context.topology
-    cached = topology.memo.get(__name__)
-    if isinstance(cached, Routing):
-        return cached
-    built = _build(context.resources)
-    topology.memo[__name__] = built
-    return built
-
-
-def _build(resources: list[Resource]) -> Routing:
+def build(resources: Iterable[Resource]) -> Routing:
     view = Routing()
     for resource in resources:
         group, kind = resource.group, resource.kind
@@ -161,9 +152,12 @@ def _build(resources: list[Resource]) -> Routing:
             view.routes.append(resource)
             _route(resource, view)
         elif group == GATEWAY_GROUP and kind == "Gateway":
-            view.gateways.append(Gateway(resource, tuple(_listeners(resource))))
+            gateway = Gateway(resource, tuple(_listeners(resource)))
+            view.gateways.append(gateway)
+            view._gateways.setdefault((resource.namespace, resource.name), gateway)
         elif kind == "ReferenceGrant" and group in (GATEWAY_GROUP, "gateway.networking.x-k8s.io"):
             view.grants.append(resource)
+            view._grants_in.setdefault(resource.namespace, []).append(resource)
         elif kind in OBJECTIVE_KINDS:
             ref = _pool_ref(resource)
             if ref is not None:
@@ -181,10 +175,12 @@ def _route(route: Resource, view: Routing) -> None:
             continue
         port = ref.get("port")
         section = ref.get("sectionName")
-        view.parents.append(ParentRef(
+        parent = ParentRef(
             route, ("spec", "parentRefs", index), str(ref.get("group", GATEWAY_GROUP)), str(ref.get("kind", "Gateway")),
             ref["name"], str(ref.get("namespace") or route.namespace), section if isinstance(section, str) else None,
-            port if isinstance(port, int) else None))
+            port if isinstance(port, int) else None)
+        view.parents.append(parent)
+        view._parents_of.setdefault(id(route), []).append(parent)
     rules = route.get("spec", "rules")
     for r, rule in enumerate(rules if isinstance(rules, list) else []):
         if not isinstance(rule, dict):
@@ -197,9 +193,12 @@ def _route(route: Resource, view: Routing) -> None:
             path: JsonPath = ("spec", "rules", r, "backendRefs", b)
             group = ref.get("group")
             port = ref.get("port")
-            view.backends.append(BackendRef(
+            backend = BackendRef(
                 route, path, r, group if isinstance(group, str) else None, str(ref.get("kind") or "Service"),
-                ref["name"], str(ref.get("namespace") or route.namespace), port if isinstance(port, int) else None))
+                ref["name"], str(ref.get("namespace") or route.namespace), port if isinstance(port, int) else None)
+            view.backends.append(backend)
+            if backend.is_pool:
+                view._to_pool.setdefault((backend.namespace, backend.name), []).append(backend)
             _header_values(route, r, path, ref.get("filters"), view)
 
 

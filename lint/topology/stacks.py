@@ -1,17 +1,33 @@
 """A pool's whole stack in one scenario: routes and gateways in front, the EPP side, the model servers behind.
 
 `gie-lint explain` prints it and GIE045 (variant drift) compares it object by object between two
-scenarios. Only what the linted files contain is found; nothing is guessed.
+scenarios. Only what the linted files contain is found; nothing is guessed. Every lookup goes through the
+topology's indexes (`StackSources`), so building all stacks is linear in the scenario's objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from lint.shape import dicts, key, strings
 from lint.source.resources import Resource
-from lint.topology.model import Pool, Topology, Workload
+from lint.topology.model import Pool, Workload
+from lint.topology.rbac import Rbac
+from lint.topology.routing import Routing
+
+
+class StackSources(Protocol):
+    """The topology queries a stack is assembled from (`lint.topology.Topology` provides them)."""
+
+    routing: Routing
+    rbac: Rbac
+
+    def epp_service(self, pool: Pool) -> Resource | None: ...
+    def epp_workloads(self, service: Resource) -> list[Workload]: ...
+    def pods_matching(self, namespace: str, selector: Mapping[str, str]) -> list[Workload]: ...
+    def named(self, kind: str, namespace: str, name: str) -> Resource | None: ...
 
 
 @dataclass
@@ -46,6 +62,12 @@ def identity(resource: Resource) -> tuple[str, str, str]:
     return resource.kind, resource.namespace, resource.name
 
 
+def grants_leases(role: Resource) -> bool:
+    """A (Cluster)Role that names the coordination.k8s.io `leases` resource (leader election)."""
+    return any("coordination.k8s.io" in strings(rule.get("apiGroups")) and "leases" in strings(rule.get("resources"))
+               for _, rule in dicts(role.get("rules")))
+
+
 def _unique_workloads(workloads: list[Workload]) -> list[Workload]:
     seen: dict[int, Workload] = {}
     for workload in workloads:
@@ -53,105 +75,34 @@ def _unique_workloads(workloads: list[Workload]) -> list[Workload]:
     return list(seen.values())
 
 
-def service_account(workload: Workload) -> str:
-    spec = workload.resource.get(*workload.pod_spec_path)
-    name = (spec.get("serviceAccountName") or spec.get("serviceAccount")) if isinstance(spec, dict) else None
-    return name if isinstance(name, str) and name else "default"
+def _add(found: list[Resource], resource: Resource | None) -> None:
+    if resource is not None and all(r is not resource for r in found):
+        found.append(resource)
 
 
-def bound_rbac(resources: list[Resource], account: str, namespace: str) -> list[Resource]:
-    """Bindings whose subjects include the ServiceAccount, and the (Cluster)Roles they reference."""
-    roles = {(r.kind, r.namespace if r.kind == "Role" else "", r.name): r
-             for r in resources if r.kind in ("Role", "ClusterRole") and r.group.startswith("rbac.")}
-    found: list[Resource] = []
-    for binding in resources:
-        if binding.kind not in ("RoleBinding", "ClusterRoleBinding") or not binding.group.startswith("rbac."):
-            continue
-        subjects = binding.get("subjects")
-        if not any(isinstance(s, dict) and s.get("kind") == "ServiceAccount" and s.get("name") == account
-                   and (s.get("namespace") or binding.namespace) == namespace
-                   for s in (subjects if isinstance(subjects, list) else [])):
-            continue
-        found.append(binding)
-        ref = binding.get("roleRef")
-        if isinstance(ref, dict):
-            kind = ref.get("kind")
-            role = roles.get((str(kind), binding.namespace if kind == "Role" else "", str(ref.get("name"))))
-            if role is not None and role not in found:
-                found.append(role)
-    return found
-
-
-def grants_leases(role: Resource) -> bool:
-    """A (Cluster)Role that names the coordination.k8s.io `leases` resource (leader election)."""
-    rules = role.get("rules")
-    return any("coordination.k8s.io" in strings(rule.get("apiGroups")) and "leases" in strings(rule.get("resources"))
-               for _, rule in dicts(rules))
-
-
-def _routes(resources: list[Resource], pool: Pool) -> list[Resource]:
-    found = []
-    for route in resources:
-        if route.kind not in ("HTTPRoute", "GRPCRoute"):
-            continue
-        rules = route.get("spec", "rules")
-        for rule in rules if isinstance(rules, list) else []:
-            refs = rule.get("backendRefs") if isinstance(rule, dict) else None
-            if any(isinstance(ref, dict) and ref.get("kind") == "InferencePool" and ref.get("name") == pool.name
-                   and (ref.get("namespace") or route.namespace) == pool.namespace
-                   for ref in (refs if isinstance(refs, list) else [])):
-                found.append(route)
-                break
-    return found
-
-
-def _gateways(resources: list[Resource], routes: list[Resource]) -> list[Resource]:
-    found: list[Resource] = []
-    for route in routes:
-        parents = route.get("spec", "parentRefs")
-        for parent in parents if isinstance(parents, list) else []:
-            if not isinstance(parent, dict) or parent.get("kind", "Gateway") != "Gateway":
-                continue
-            namespace = parent.get("namespace") or route.namespace
-            gateway = next((g for g in resources if g.kind == "Gateway" and g.name == parent.get("name")
-                            and g.namespace == namespace), None)
-            if gateway is not None and gateway not in found:
-                found.append(gateway)
-    return found
-
-
-def _configmaps(resources: list[Resource], workload: Workload) -> list[Resource]:
-    names = {key(v["configMap"].get("name")) for _, v in dicts(workload.pod_spec.get("volumes"))
-             if isinstance(v.get("configMap"), dict)}
-    return [r for r in resources if r.kind == "ConfigMap" and r.namespace == workload.namespace and r.name in names]
-
-
-def pool_stack(topology: Topology, resources: list[Resource], pool: Pool) -> PoolStack:
+def pool_stack(sources: StackSources, pool: Pool) -> PoolStack:
     stack = PoolStack(pool)
-    stack.routes = _routes(resources, pool)
-    stack.gateways = _gateways(resources, stack.routes)
-    stack.epp_service = topology.epp_service(pool)
+    for ref in sources.routing.backends_to_pool(pool.namespace, pool.name):
+        _add(stack.routes, ref.route)
+    for route in stack.routes:
+        for parent in sources.routing.parents_of(route):
+            gateway = sources.routing.gateway(parent.namespace, parent.name) if parent.kind == "Gateway" else None
+            _add(stack.gateways, gateway.resource if gateway is not None else None)
+    stack.epp_service = sources.epp_service(pool)
     if stack.epp_service is not None:
-        stack.epps = _unique_workloads([w for w in topology.epp_workloads(stack.epp_service) if w.epp])
+        stack.epps = _unique_workloads([w for w in sources.epp_workloads(stack.epp_service) if w.epp])
     for workload in stack.epps:
-        account = service_account(workload)
-        sa = next((r for r in resources if r.kind == "ServiceAccount" and r.name == account
-                   and r.namespace == workload.namespace), None)
-        if sa is not None and sa not in stack.service_accounts:
-            stack.service_accounts.append(sa)
-        stack.rbac += [r for r in bound_rbac(resources, account, workload.namespace) if r not in stack.rbac]
-        stack.configmaps += [r for r in _configmaps(resources, workload) if r not in stack.configmaps]
-    selector: Any = pool.selector
-    if selector:
-        stack.model_servers = _unique_workloads([w for w in topology.pods_matching(pool.namespace, selector)
+        account = sources.rbac.account(workload)
+        _add(stack.service_accounts, sources.named("ServiceAccount", workload.namespace, account.name))
+        for grant in sources.rbac.grants(account):
+            _add(stack.rbac, grant.binding)
+            _add(stack.rbac, grant.role.resource if grant.role is not None else None)
+        for _, volume in dicts(workload.pod_spec.get("volumes")):
+            source = volume.get("configMap")
+            name = key(source.get("name")) if isinstance(source, dict) else None
+            if isinstance(name, str):
+                _add(stack.configmaps, sources.named("ConfigMap", workload.namespace, name))
+    if pool.selector:
+        stack.model_servers = _unique_workloads([w for w in sources.pods_matching(pool.namespace, pool.selector)
                                                  if not w.epp])
     return stack
-
-
-def stacks(topology: Topology, resources: list[Resource]) -> list[PoolStack]:
-    """Every pool's stack, cached on the topology."""
-    cached = topology.memo.get("stacks")
-    if cached is None:
-        cached = topology.memo["stacks"] = [pool_stack(topology, resources, p) for p in topology.pools]
-    return cached
-

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from lint.engine import run as engine
 from lint.releases import versions
 from lint.result import Finding, Severity
 from lint.source.files import read
 from lint.source.resources import extract
-from lint.topology import rbac
-from lint.topology.model import build_topology
+from lint.topology import Topology, resolve
 
 EPP = """
 apiVersion: apps/v1
@@ -55,15 +53,14 @@ def _write(tmp_path: Path, *docs: str) -> Path:
     return path
 
 
-def _context(tmp_path: Path, *docs: str, tag: str = "v1.4.0") -> Any:
+def _context(tmp_path: Path, *docs: str, tag: str = "v1.4.0") -> Topology:
     resources = list(extract(read(str(_write(tmp_path, *docs)), {}, None), "default"))
-    release = versions.release(tag)
-    return engine.Context(release, None, resources, [], build_topology(resources))  # type: ignore[arg-type]
+    return resolve(resources, versions.release(tag))
 
 
 def _findings(tmp_path: Path, *docs: str, tag: str = "v1.4.0") -> list[Finding]:
     spec = engine.ScenarioSpec("t", (str(_write(tmp_path, *docs)),), gie_version=tag)
-    return [f for f in engine.run([spec]).findings if f.rule_id in ("GIE041", "GIE050", "GIE051", "GIE052")]
+    return [f for f in engine.run([spec]).result.findings if f.rule_id in ("GIE041", "GIE050", "GIE051", "GIE052")]
 
 
 def test_allows_honours_wildcards_scopes_and_resource_names(tmp_path: Path) -> None:
@@ -78,25 +75,24 @@ rules:
 """
     ctx = _context(tmp_path, _epp(sa="epp"), role,
                    _binding("RoleBinding", "b", "ClusterRole", "r", "{kind: ServiceAccount, name: epp}"))
-    resolved = rbac.of(ctx)
-    workload = ctx.topology.workloads[0]
+    resolved = ctx.rbac
+    workload = ctx.workloads[0]
     assert resolved.allows(workload, "inference.networking.k8s.io", "inferencepools", "watch", "a")
     assert resolved.allows(workload, "", "pods", "get", "a")
     assert not resolved.allows(workload, "", "pods", "list", "a")  # resourceNames never grants list
     assert not resolved.allows(workload, "", "pods", "get", "b")  # a RoleBinding grants in its namespace only
     assert not resolved.allows(workload, "authentication.k8s.io", "tokenreviews", "create", None)
-    assert rbac.of(ctx) is resolved  # resolved once per scenario
 
 
 def test_subjects_groups_and_cluster_bindings(tmp_path: Path) -> None:
     ctx = _context(tmp_path, _epp(), WATCH,
                    _binding("ClusterRoleBinding", "c", "ClusterRole", "watch",
                             "{kind: Group, name: 'system:serviceaccounts:a'}"))
-    workload = ctx.topology.workloads[0]
-    assert rbac.of(ctx).allows(workload, "", "pods", "list", "anywhere")
+    workload = ctx.workloads[0]
+    assert ctx.rbac.allows(workload, "", "pods", "list", "anywhere")
     other = _context(tmp_path, _epp(), WATCH, _binding("ClusterRoleBinding", "c", "ClusterRole", "watch",
                                                        "{kind: ServiceAccount, name: default}"))
-    assert not rbac.of(other).allows(other.topology.workloads[0], "", "pods", "list", "a")  # namespace required
+    assert not other.rbac.allows(other.workloads[0], "", "pods", "list", "a")  # namespace required
 
 
 def test_aggregated_or_missing_roles_are_unknown(tmp_path: Path) -> None:
@@ -104,10 +100,10 @@ def test_aggregated_or_missing_roles_are_unknown(tmp_path: Path) -> None:
                  "aggregationRule: {clusterRoleSelectors: [{matchLabels: {x: y}}]}\nrules: []\n"
     ctx = _context(tmp_path, _epp(), aggregated,
                    _binding("RoleBinding", "b", "ClusterRole", "agg", "{kind: ServiceAccount, name: default}"))
-    assert rbac.of(ctx).unknown(ctx.topology.workloads[0])
+    assert ctx.rbac.unknown(ctx.workloads[0])
     ctx = _context(tmp_path, _epp(), _binding("RoleBinding", "b", "Role", "elsewhere",
                                               "{kind: ServiceAccount, name: default}"))
-    assert rbac.of(ctx).unknown(ctx.topology.workloads[0])
+    assert ctx.rbac.unknown(ctx.workloads[0])
     assert not _findings(tmp_path, _epp(), WATCH.replace("pods", "secrets"), aggregated,
                          _binding("RoleBinding", "b", "ClusterRole", "watch", "{kind: ServiceAccount, name: default}"),
                          _binding("RoleBinding", "b2", "ClusterRole", "agg", "{kind: ServiceAccount, name: default}"))

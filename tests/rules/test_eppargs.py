@@ -58,7 +58,7 @@ def test_quoted_values_are_a_warning() -> None:
 
     from lint.engine import run as engine
     from lint.result import Severity
-    from lint.rules.api import by_name
+    from lint.rules.registry import lookup as by_name
 
     text = """apiVersion: apps/v1
 kind: Deployment
@@ -75,5 +75,5 @@ spec:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "d.yaml"
         path.write_text(text)
-        result = engine.run([engine.ScenarioSpec("t", (str(path),), gie_version="v1.3.0")], [by_name("GIE031")])
+        result = engine.run([engine.ScenarioSpec("t", (str(path),), gie_version="v1.3.0")], [by_name("GIE031")]).result
     assert [(f.line, f.severity) for f in result.findings] == [(11, Severity.WARNING)]

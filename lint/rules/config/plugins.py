@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import Any
 
 from lint.releases import plugins as epc_facts
 from lint.releases import versions
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
-from lint.topology.config_wiring import upstream_registry_applies
+from lint.topology.configs import EmbeddedConfig
 
 # GIE062 ---------------------------------------------------------------------------------------------
 
@@ -36,34 +36,68 @@ def _unregistered_message(plugin_type: str, release: versions.Release) -> str:
     return f"{base}; did you mean `{close[0]}`?" if close else f"{base}; use one of the types registered in {tag}"
 
 
-def _check_type_known(config: Any, context: Any) -> Iterator[Hit]:
-    if context.release.epc() is None or not upstream_registry_applies(config, context):
+@config_rule("GIE062", "epc-plugin-type-known", Severity.ERROR)
+def epc_plugin_type_known(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
+    """Every `plugins[].type` is registered in the EPP of that release.
+
+    ## Why it breaks
+    The loader looks each type up in the plugin registry and stops with "plugin type … is not registered" when
+    it is missing, so the EPP never starts. Types were renamed across releases (`kv-cache-scorer` became
+    `kv-cache-utilization-scorer` in v1.0.0, `model-server-protocol-metrics` became `core-metrics-extractor` in
+    v1.5.0). Configs loaded by non-upstream images (llm-d) are not judged, since those register more types.
+
+    ## Bad
+    ```yaml
+    plugins:
+    - type: kv-cache-scorer   # on v1.0.0+
+    ```
+
+    ## Good
+    ```yaml
+    plugins:
+    - type: kv-cache-utilization-scorer
+    ```
+
+    ## Fix
+    Use the type name registered by your EPP release (the message names the replacement of a renamed type).
+    """
+    if scenario.release.epc() is None or not upstream_registry_applies(config, scenario):
         return
-    known = epc_facts.registered(context.release)
+    known = epc_facts.registered(scenario.release)
     for decl in epc_facts.plugin_decls(config.data):
         if decl.type not in known and not unresolved(decl.type):
-            yield Hit((*decl.path, "type"), _unregistered_message(decl.type, context.release))
-
-
-EPC_PLUGIN_TYPE_KNOWN = Rule(
-    id="GIE062", name="epc-plugin-type-known", severity=Severity.ERROR, scope="config",
-    summary="Every `plugins[].type` is registered in the EPP of that release.",
-    rationale="The loader looks each type up in the plugin registry and stops with \"plugin type … is not "
-              "registered\" when it is missing, so the EPP never starts. Types were renamed across releases "
-              "(`kv-cache-scorer` became `kv-cache-utilization-scorer` in v1.0.0, `model-server-protocol-metrics` "
-              "became `core-metrics-extractor` in v1.5.0). Configs loaded by non-upstream images (llm-d) are not "
-              "judged, since those register more types.",
-    bad="plugins:\n- type: kv-cache-scorer   # on v1.0.0+",
-    good="plugins:\n- type: kv-cache-utilization-scorer",
-    fix="Use the type name registered by your EPP release (the message names the replacement of a renamed type).",
-    check=_check_type_known,
-)
+            yield Hit((*decl.path, "type"), _unregistered_message(decl.type, scenario.release))
 
 
 # GIE063 ---------------------------------------------------------------------------------------------
 
-def _check_name_unique(config: Any, context: Any) -> Iterator[Hit]:
-    if context.release.epc() is None:
+@config_rule("GIE063", "epc-plugin-name-unique", Severity.ERROR)
+def epc_plugin_name_unique(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
+    """Effective plugin names (the `name`, or the `type` when no name is given) are unique.
+
+    ## Why it breaks
+    Plugins are instantiated into a map by name and referenced by it; the loader rejects a second plugin with
+    the same name, so the EPP exits. Two entries of the same type without names collide.
+
+    ## Bad
+    ```yaml
+    plugins:
+    - type: prefix-cache-scorer
+    - type: prefix-cache-scorer
+    ```
+
+    ## Good
+    ```yaml
+    plugins:
+    - type: prefix-cache-scorer
+    - type: prefix-cache-scorer
+      name: prefix-cache-scorer-2
+    ```
+
+    ## Fix
+    Give every plugin instance a distinct `name` and reference it by that name.
+    """
+    if scenario.release.epc() is None:
         return
     first: dict[str, epc_facts.PluginDecl] = {}
     for decl in epc_facts.plugin_decls(config.data):
@@ -78,47 +112,51 @@ def _check_name_unique(config: Any, context: Any) -> Iterator[Hit]:
                   f"duplicate plugin names at startup; give this entry a distinct `name`")
 
 
-EPC_PLUGIN_NAME_UNIQUE = Rule(
-    id="GIE063", name="epc-plugin-name-unique", severity=Severity.ERROR, scope="config",
-    summary="Effective plugin names (the `name`, or the `type` when no name is given) are unique.",
-    rationale="Plugins are instantiated into a map by name and referenced by it; the loader rejects a second "
-              "plugin with the same name, so the EPP exits. Two entries of the same type without names collide.",
-    bad="plugins:\n- type: prefix-cache-scorer\n- type: prefix-cache-scorer",
-    good="plugins:\n- type: prefix-cache-scorer\n- type: prefix-cache-scorer\n  name: prefix-cache-scorer-2",
-    fix="Give every plugin instance a distinct `name` and reference it by that name.",
-    check=_check_name_unique,
-)
-
-
 # GIE067 ---------------------------------------------------------------------------------------------
 
-def _check_ignored_parameters(config: Any, context: Any) -> Iterator[Hit]:
-    if context.release.epc() is None:
+@config_rule("GIE067", "epc-ignored-parameters", Severity.WARNING)
+def epc_ignored_parameters(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
+    """No `parameters` on a plugin whose factory ignores them (e.g. `prefix-cache-scorer` from v1.5.0).
+
+    ## Why it breaks
+    Since v1.5.0 the prefix-cache scorer's factory discards its parameters: the block size, match depth and LRU
+    capacity now configure `approx-prefix-cache-producer`. The EPP starts normally and the tuning is silently
+    lost.
+
+    ## Bad
+    ```yaml
+    plugins:
+    - type: prefix-cache-scorer
+      parameters:
+        blockSizeTokens: 5
+    ```
+
+    ## Good
+    ```yaml
+    plugins:
+    - type: approx-prefix-cache-producer
+      parameters:
+        blockSizeTokens: 5
+    - type: prefix-cache-scorer
+    ```
+
+    ## Fix
+    Move the parameters to the plugin that reads them now (the message names it).
+    """
+    if scenario.release.epc() is None:
         return
     # A known non-upstream loader may carry another factory; a config with no known loader gets the release's.
-    if not upstream_registry_applies(config, context, strict=False):
+    if not upstream_registry_applies(config, scenario, strict=False):
         return
     ignored = epc_facts.fact("ignored_parameters")
     for decl in epc_facts.plugin_decls(config.data):
         entry = ignored.get(decl.type)
         parameters = decl.data.get("parameters")
-        if entry is None or not context.release.at_least(entry["since"]) or not parameters:
+        if entry is None or not scenario.release.at_least(entry["since"]) or not parameters:
             continue
         keys = ", ".join(f"`{k}`" for k in parameters) if isinstance(parameters, dict) else "they"
         yield Hit((*decl.path, "parameters"),
                   f"`{decl.type}` ignores its `parameters` from {entry['since']} on, so {keys} have no effect on "
-                  f"GIE {context.release.tag}; move them to an `{entry['moved_to']}` plugin")
+                  f"GIE {scenario.release.tag}; move them to an `{entry['moved_to']}` plugin")
 
 
-EPC_IGNORED_PARAMETERS = Rule(
-    id="GIE067", name="epc-ignored-parameters", severity=Severity.WARNING, scope="config",
-    summary="No `parameters` on a plugin whose factory ignores them (e.g. `prefix-cache-scorer` from v1.5.0).",
-    rationale="Since v1.5.0 the prefix-cache scorer's factory discards its parameters: the block size, match "
-              "depth and LRU capacity now configure `approx-prefix-cache-producer`. The EPP starts normally and "
-              "the tuning is silently lost.",
-    bad="plugins:\n- type: prefix-cache-scorer\n  parameters:\n    blockSizeTokens: 5",
-    good="plugins:\n- type: approx-prefix-cache-producer\n  parameters:\n    blockSizeTokens: 5\n"
-         "- type: prefix-cache-scorer",
-    fix="Move the parameters to the plugin that reads them now (the message names it).",
-    check=_check_ignored_parameters,
-)

@@ -12,9 +12,10 @@ from typing import Any
 
 from lint.releases import plugins as epc_facts
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
-from lint.topology.config_wiring import upstream_registry_applies
+from lint.topology.configs import EmbeddedConfig
 
 SINGLE_HANDLER = "single-profile-handler"
 
@@ -23,23 +24,55 @@ def _dotted(pattern: list[str]) -> str:
     return ".".join("[]" if part == "*" else part for part in pattern).replace(".[]", "[]")
 
 
-def _role_of(decl: epc_facts.PluginDecl | None, context: Any, applies: bool) -> list[str] | None:
+def _role_of(decl: epc_facts.PluginDecl | None, scenario: Scenario, applies: bool) -> list[str] | None:
     """The roles of a declared plugin, when the upstream registry judges this config and knows the type."""
     if decl is None or not applies:
         return None
-    return epc_facts.roles(context.release, decl.type)
+    return epc_facts.roles(scenario.release, decl.type)
 
 
 # GIE064 ---------------------------------------------------------------------------------------------
 
-def _check_refs(config: Any, context: Any) -> Iterator[Hit]:
-    spec = context.release.epc()
+@config_rule("GIE064", "epc-ref-defined", Severity.ERROR)
+def epc_ref_defined(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
+    """Every `pluginRef`, `*PolicyRef` and parser/saturation-detector/data-layer reference names a declared plugin
+    of the right kind.
+
+    ## Why it breaks
+    References are resolved by plugin name (the `name`, or the type when no name is given) when the config is
+    loaded; a name that is not declared, or a plugin of the wrong kind (say, a scorer as the parser), fails
+    validation and the EPP exits.
+
+    ## Bad
+    ```yaml
+    plugins:
+    - type: kv-cache-utilization-scorer
+    schedulingProfiles:
+    - name: default
+      plugins:
+      - pluginRef: kv-cache-scorer
+    ```
+
+    ## Good
+    ```yaml
+    plugins:
+    - type: kv-cache-utilization-scorer
+    schedulingProfiles:
+    - name: default
+      plugins:
+      - pluginRef: kv-cache-utilization-scorer
+    ```
+
+    ## Fix
+    Reference the declared plugin's name, or declare the plugin under `plugins`.
+    """
+    spec = scenario.release.epc()
     if spec is None or not isinstance(config.data, dict):
         return
     decls = {d.name: d for d in epc_facts.plugin_decls(config.data)}
     complete = epc_facts.plugins_complete(config.data)
-    applies = upstream_registry_applies(config, context)
-    for reference in epc_facts.references(context.release):
+    applies = upstream_registry_applies(config, scenario)
+    for reference in epc_facts.references(scenario.release):
         if reference["path"][0] not in spec["fields"]:
             continue  # the section itself is unknown in this release: GIE061
         for path, value in epc_facts.walk(config.data, reference["path"]):
@@ -54,26 +87,10 @@ def _check_refs(config: Any, context: Any) -> Iterator[Hit]:
                                     f"{defined}); the EPP exits at startup; declare it under `plugins` or "
                                     f"reference a declared name")
                 continue
-            roles, wanted = _role_of(decl, context, applies), reference["role"]
+            roles, wanted = _role_of(decl, scenario, applies), reference["role"]
             if wanted and roles is not None and wanted not in roles:
                 yield Hit(path, f"`{where}` needs a {wanted} plugin, but `{value}` is a `{decl.type}` "
                                 f"({', '.join(roles)}); the EPP rejects the config; reference a {wanted}")
-
-
-EPC_REF_DEFINED = Rule(
-    id="GIE064", name="epc-ref-defined", severity=Severity.ERROR, scope="config",
-    summary="Every `pluginRef`, `*PolicyRef` and parser/saturation-detector/data-layer reference names a declared "
-            "plugin of the right kind.",
-    rationale="References are resolved by plugin name (the `name`, or the type when no name is given) when the "
-              "config is loaded; a name that is not declared, or a plugin of the wrong kind (say, a scorer as "
-              "the parser), fails validation and the EPP exits.",
-    bad="plugins:\n- type: kv-cache-utilization-scorer\nschedulingProfiles:\n- name: default\n  plugins:\n"
-        "  - pluginRef: kv-cache-scorer",
-    good="plugins:\n- type: kv-cache-utilization-scorer\nschedulingProfiles:\n- name: default\n  plugins:\n"
-         "  - pluginRef: kv-cache-utilization-scorer",
-    fix="Reference the declared plugin's name, or declare the plugin under `plugins`.",
-    check=_check_refs,
-)
 
 
 # GIE065 ---------------------------------------------------------------------------------------------
@@ -92,18 +109,47 @@ def _profile_names(profiles: list[tuple[Any, dict[str, Any]]]) -> Iterator[Hit]:
             seen.add(name)
 
 
-def _check_structure(config: Any, context: Any) -> Iterator[Hit]:
-    if context.release.epc() is None or not isinstance(config.data, dict):
+@config_rule("GIE065", "epc-profile-structure", Severity.ERROR)
+def epc_profile_structure(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
+    """Unique non-empty profile names; one profile handler; at most one picker per profile; several profiles need a
+    handler other than `single-profile-handler`.
+
+    ## Why it breaks
+    The loader validates the scheduling layout: duplicate or empty profile names, two handlers, two pickers in a
+    profile, several profiles with no handler or with `single-profile-handler`, or a handler listed inside a
+    profile all fail, and the EPP exits. A profile without a picker is fine: `max-score-picker` is added.
+
+    ## Bad
+    ```yaml
+    schedulingProfiles:
+    - name: default
+      plugins:
+      - pluginRef: max-score-picker
+      - pluginRef: random-picker
+    ```
+
+    ## Good
+    ```yaml
+    schedulingProfiles:
+    - name: default
+      plugins:
+      - pluginRef: max-score-picker
+    ```
+
+    ## Fix
+    Keep one handler in `plugins`, one picker per profile, and unique profile names.
+    """
+    if scenario.release.epc() is None or not isinstance(config.data, dict):
         return
     data = config.data
     profiles = epc_facts.profiles(data)
     yield from _profile_names(profiles)
-    applies = upstream_registry_applies(config, context)
+    applies = upstream_registry_applies(config, scenario)
     decls = epc_facts.plugin_decls(data)
     by_name = {d.name: d for d in decls}
 
     def has(decl: epc_facts.PluginDecl | None, role: str) -> bool:
-        return role in (_role_of(decl, context, applies) or [])
+        return role in (_role_of(decl, scenario, applies) or [])
 
     handlers = [d for d in decls if has(d, "profile-handler")]
     for extra in handlers[1:]:
@@ -116,7 +162,7 @@ def _check_structure(config: Any, context: Any) -> Iterator[Hit]:
                   f"`{SINGLE_HANDLER}` runs exactly one profile, but {len(profiles)} are defined; the EPP rejects "
                   f"the config; use a handler that chooses between profiles")
     all_known = applies and epc_facts.plugins_complete(data) and all(
-        epc_facts.roles(context.release, d.type) is not None for d in decls)
+        epc_facts.roles(scenario.release, d.type) is not None for d in decls)
     if whole and len(profiles) > 1 and not handlers and all_known:
         yield Hit(("schedulingProfiles",), f"{len(profiles)} scheduling profiles but no profile handler plugin: "
                                            f"the EPP cannot choose between them and rejects the config; declare a "
@@ -135,17 +181,3 @@ def _check_structure(config: Any, context: Any) -> Iterator[Hit]:
                                         f"`{profile.get('name')}`: a profile takes at most one picker; remove one")
 
 
-EPC_PROFILE_STRUCTURE = Rule(
-    id="GIE065", name="epc-profile-structure", severity=Severity.ERROR, scope="config",
-    summary="Unique non-empty profile names; one profile handler; at most one picker per profile; several "
-            "profiles need a handler other than `single-profile-handler`.",
-    rationale="The loader validates the scheduling layout: duplicate or empty profile names, two handlers, two "
-              "pickers in a profile, several profiles with no handler or with `single-profile-handler`, or a "
-              "handler listed inside a profile all fail, and the EPP exits. A profile without a picker is fine: "
-              "`max-score-picker` is added.",
-    bad="schedulingProfiles:\n- name: default\n  plugins:\n  - pluginRef: max-score-picker\n"
-        "  - pluginRef: random-picker",
-    good="schedulingProfiles:\n- name: default\n  plugins:\n  - pluginRef: max-score-picker",
-    fix="Keep one handler in `plugins`, one picker per profile, and unique profile names.",
-    check=_check_structure,
-)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from typing import Any
 
 from lint.releases import plugins as epc_facts
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, config_rule
 from lint.source.placeholders import unresolved
+from lint.topology.configs import EmbeddedConfig
 
 # GIE066 ---------------------------------------------------------------------------------------------
 
-def _gate_message(gate: str, context: Any) -> str:
-    release = context.release
+def _gate_message(gate: str, scenario: Scenario) -> str:
+    release = scenario.release
     known = epc_facts.feature_gates(release)
     base = f"feature gate `{gate}` is not registered in the EPP of GIE {release.tag}, which exits at startup " \
            f"(\"feature gate '{gate}' is unknown or unregistered\")"
@@ -28,35 +28,71 @@ def _gate_message(gate: str, context: Any) -> str:
     return f"{base}; {hint}"
 
 
-def _check_gates(config: Any, context: Any) -> Iterator[Hit]:
-    spec = context.release.epc()
+@config_rule("GIE066", "epc-feature-gates", Severity.ERROR)
+def epc_feature_gates(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
+    """Every `featureGates` entry is registered in the EPP of that release.
+
+    ## Why it breaks
+    The loader checks each gate against the registered ones and stops with "feature gate … is unknown or
+    unregistered". The set changed: `prepareDataPlugins` exists only in v1.3–v1.4, `enableLegacyMetrics` only
+    from v1.5.0.
+
+    ## Bad
+    ```yaml
+    featureGates:
+    - prepareDataPlugins   # on v1.5.0+
+    ```
+
+    ## Good
+    ```yaml
+    featureGates:
+    - flowControl
+    ```
+
+    ## Fix
+    Use only the gates of your release (the message lists them or names the change).
+    """
+    spec = scenario.release.epc()
     if spec is None or "featureGates" not in spec["fields"] or not isinstance(config.data, dict):
         return  # on releases without the field, GIE061 reports it
-    known = epc_facts.feature_gates(context.release)
+    known = epc_facts.feature_gates(scenario.release)
     for path, gate in epc_facts.walk(config.data, ["featureGates", "*"]):
         if isinstance(gate, str) and gate not in known and not unresolved(gate):
-            yield Hit(path, _gate_message(gate, context))
-
-
-EPC_FEATURE_GATES = Rule(
-    id="GIE066", name="epc-feature-gates", severity=Severity.ERROR, scope="config",
-    summary="Every `featureGates` entry is registered in the EPP of that release.",
-    rationale="The loader checks each gate against the registered ones and stops with \"feature gate … is "
-              "unknown or unregistered\". The set changed: `prepareDataPlugins` exists only in v1.3–v1.4, "
-              "`enableLegacyMetrics` only from v1.5.0.",
-    bad="featureGates:\n- prepareDataPlugins   # on v1.5.0+",
-    good="featureGates:\n- flowControl",
-    fix="Use only the gates of your release (the message lists them or names the change).",
-    check=_check_gates,
-)
+            yield Hit(path, _gate_message(gate, scenario))
 
 
 # GIE068 ---------------------------------------------------------------------------------------------
 
-def _check_weights(config: Any, context: Any) -> Iterator[Hit]:
-    if context.release.epc() is None or not isinstance(config.data, dict):
+@config_rule("GIE068", "epc-weight-type", Severity.ERROR)
+def epc_weight_type(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
+    """Profile plugin weights are numbers, and whole numbers up to v1.3.x.
+
+    ## Why it breaks
+    Until v1.4.0 `weight` is an `*int`: decoding `0.5` fails and the EPP exits. From v1.4.0 it is a `*float64`.
+    A quoted weight is a string and fails on every release.
+
+    ## Bad
+    ```yaml
+    # GIE v1.3.0
+    plugins:
+    - pluginRef: queue-scorer
+      weight: 0.5
+    ```
+
+    ## Good
+    ```yaml
+    # GIE v1.3.0
+    plugins:
+    - pluginRef: queue-scorer
+      weight: 1
+    ```
+
+    ## Fix
+    Use whole-number weights on releases before v1.4.0, and never quote them.
+    """
+    if scenario.release.epc() is None or not isinstance(config.data, dict):
         return
-    floats = context.release.at_least(epc_facts.fact("float_weights_since"))
+    floats = scenario.release.at_least(epc_facts.fact("float_weights_since"))
     for path, weight in epc_facts.walk(config.data, ["schedulingProfiles", "*", "plugins", "*", "weight"]):
         if weight is None or isinstance(weight, bool) or isinstance(weight, int):
             if isinstance(weight, bool):
@@ -64,7 +100,7 @@ def _check_weights(config: Any, context: Any) -> Iterator[Hit]:
             continue
         if isinstance(weight, float):
             if not floats and not weight.is_integer():
-                yield Hit(path, f"`weight: {weight}` is fractional, but the EPP of GIE {context.release.tag} decodes "
+                yield Hit(path, f"`weight: {weight}` is fractional, but the EPP of GIE {scenario.release.tag} decodes "
                                 f"weights as integers (fractions from {epc_facts.fact('float_weights_since')}) and "
                                 f"exits; use a whole number (scale the other weights)")
             continue
@@ -74,13 +110,3 @@ def _check_weights(config: Any, context: Any) -> Iterator[Hit]:
                         f"write it unquoted, e.g. `weight: 2`")
 
 
-EPC_WEIGHT_TYPE = Rule(
-    id="GIE068", name="epc-weight-type", severity=Severity.ERROR, scope="config",
-    summary="Profile plugin weights are numbers, and whole numbers up to v1.3.x.",
-    rationale="Until v1.4.0 `weight` is an `*int`: decoding `0.5` fails and the EPP exits. From v1.4.0 it is a "
-              "`*float64`. A quoted weight is a string and fails on every release.",
-    bad="# GIE v1.3.0\nplugins:\n- pluginRef: queue-scorer\n  weight: 0.5",
-    good="# GIE v1.3.0\nplugins:\n- pluginRef: queue-scorer\n  weight: 1",
-    fix="Use whole-number weights on releases before v1.4.0, and never quote them.",
-    check=_check_weights,
-)

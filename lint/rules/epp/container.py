@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.shape import as_dict, decimal, dicts, key
 from lint.topology import eppargs
 from lint.topology.eppargs import EppArgs
@@ -31,13 +31,30 @@ def _port(args: EppArgs, workload: Workload, container: Container, name: str) ->
 
 # GIE034 ---------------------------------------------------------------------------------------------
 
-def _configmaps(context: Any, namespace: str) -> dict[str, Any]:
-    return {r.name: r for r in context.resources
-            if r.kind == "ConfigMap" and r.api_version == "v1" and r.namespace == namespace}
+@scenario_rule("GIE034", "epp-config-mount", Severity.ERROR)
+def epp_config_mount(scenario: Scenario) -> Iterator[Hit]:
+    """The `--config-file` path is a key of a ConfigMap mounted into the EPP container.
 
+    ## Why it breaks
+    The EPP reads the file at startup and exits when it cannot ("failed to load config from a file"). The file
+    is `mountPath/<key>` of a configMap volume (or `items[].path`, or the `subPath` mount itself), and the key
+    must exist in the ConfigMap.
 
-def _check_config_mount(context: Any) -> Iterator[Hit]:
-    for workload, container, args in eppargs.epp_targets(context):
+    ## Bad
+    ```yaml
+    --config-file /config/plugins.yaml   # ConfigMap key is default-plugins.yaml, mounted at /config
+    ```
+
+    ## Good
+    ```yaml
+    --config-file /config/default-plugins.yaml
+    ```
+
+    ## Fix
+    Make the path equal to the mountPath plus an existing key (or adjust items/subPath).
+    """
+    for epp in scenario.topology.readable_epps():
+        workload, container, args = epp.workload, epp.container, epp.args
         flag = args.get("config-file")
         path = eppargs.resolve(flag.value, workload, container) if flag is not None else None
         if not path:
@@ -49,11 +66,11 @@ def _check_config_mount(context: Any) -> Iterator[Hit]:
             # when it lands under a mount (see `_config_mount`).
             workdir = "/"
         full = posixpath.normpath(posixpath.join(workdir, path) if relative else path)
-        yield from _config_mount(context, workload, container, flag, full,
+        yield from _config_mount(scenario, workload, container, flag, full,
                                  relative and not container.data.get("workingDir"))
 
 
-def _config_mount(context: Any, workload: Workload, container: Container, flag: Any, path: str,
+def _config_mount(scenario: Scenario, workload: Workload, container: Container, flag: Any, path: str,
                   guessed: bool) -> Iterator[Hit]:
     mounts = [m for m in container.mounts if isinstance(m.get("mountPath"), str)]
     covering = [m for m in mounts if _under(path, m)]
@@ -81,7 +98,7 @@ def _config_mount(context: Any, workload: Workload, container: Container, flag: 
                       f"{', '.join(sorted(map(str, by_path)))} (items), not `{relative}`", target=target)
             return
         wanted = key(by_path[relative])
-    maps = _configmaps(context, workload.namespace)
+    maps = scenario.topology.configmaps_in(workload.namespace)
     if not maps:
         return  # no ConfigMap is linted here: it is created some other way
     name = key(source.get("name"))  # a name of another shape reads as absent
@@ -119,19 +136,6 @@ def _relative(path: str, mount: dict[str, Any]) -> str | None:
     return relative or None
 
 
-EPP_CONFIG_MOUNT = Rule(
-    id="GIE034", name="epp-config-mount", severity=Severity.ERROR, scope="scenario",
-    summary="The `--config-file` path is a key of a ConfigMap mounted into the EPP container.",
-    rationale="The EPP reads the file at startup and exits when it cannot (\"failed to load config from a "
-              "file\"). The file is `mountPath/<key>` of a configMap volume (or `items[].path`, or the `subPath` "
-              "mount itself), and the key must exist in the ConfigMap.",
-    bad="--config-file /config/plugins.yaml   # ConfigMap key is default-plugins.yaml, mounted at /config",
-    good="--config-file /config/default-plugins.yaml",
-    fix="Make the path equal to the mountPath plus an existing key (or adjust items/subPath).",
-    check=_check_config_mount,
-)
-
-
 # GIE035 ---------------------------------------------------------------------------------------------
 
 def _grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -141,8 +145,29 @@ def _grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
             yield probe, grpc
 
 
-def _check_probe_port(context: Any) -> Iterator[Hit]:
-    for workload, container, args in eppargs.epp_targets(context):
+@scenario_rule("GIE035", "epp-probe-port", Severity.ERROR)
+def epp_probe_port(scenario: Scenario) -> Iterator[Hit]:
+    """gRPC probes of the EPP target `--grpc-health-port` (default 9003).
+
+    ## Why it breaks
+    The EPP registers the gRPC health service only on its health port. A probe on any other port fails, so the
+    pod is restarted or never becomes Ready.
+
+    ## Bad
+    ```yaml
+    livenessProbe: {grpc: {port: 9002}}   # ext_proc port
+    ```
+
+    ## Good
+    ```yaml
+    livenessProbe: {grpc: {port: 9003}}
+    ```
+
+    ## Fix
+    Point the probes at --grpc-health-port (9003 unless set).
+    """
+    for epp in scenario.topology.readable_epps():
+        workload, container, args = epp.workload, epp.container, epp.args
         health = _port(args, workload, container, "grpc-health-port")
         if health is None:
             continue
@@ -155,29 +180,38 @@ def _check_probe_port(context: Any) -> Iterator[Hit]:
                           target=workload.resource)
 
 
-EPP_PROBE_PORT = Rule(
-    id="GIE035", name="epp-probe-port", severity=Severity.ERROR, scope="scenario",
-    summary="gRPC probes of the EPP target `--grpc-health-port` (default 9003).",
-    rationale="The EPP registers the gRPC health service only on its health port. A probe on any other port "
-              "fails, so the pod is restarted or never becomes Ready.",
-    bad="livenessProbe: {grpc: {port: 9002}}   # ext_proc port",
-    good="livenessProbe: {grpc: {port: 9003}}",
-    fix="Point the probes at --grpc-health-port (9003 unless set).",
-    check=_check_probe_port,
-)
-
-
 # GIE036 ---------------------------------------------------------------------------------------------
 
 _READINESS_OK = ("readiness", "", "envoy.service.ext_proc.v3.ExternalProcessor")
 
 
-def _check_probe_services(context: Any) -> Iterator[Hit]:
-    if not context.release.at_least("v1.0.0"):
-        return  # v0.x accepts any service name
-    for workload, container, args in eppargs.epp_targets(context):
-        if not args.enabled("ha-enable-leader-election"):
-            continue
+@scenario_rule("GIE036", "epp-probe-service-names", Severity.ERROR)
+def epp_probe_service_names(scenario: Scenario) -> Iterator[Hit]:
+    """With leader election, liveness probes service `liveness` and readiness probes `readiness`.
+
+    ## Why it breaks
+    With --ha-enable-leader-election the health server answers `liveness` on every replica, `readiness` (and
+    `""` / the ext_proc service name) only on the synced leader, and SERVICE_UNKNOWN for any other name. A
+    liveness probe on anything but `liveness` restarts non-leaders forever.
+
+    ## Bad
+    ```yaml
+    livenessProbe: {grpc: {port: 9003, service: envoy.service.ext_proc.v3.ExternalProcessor}}
+    ```
+
+    ## Good
+    ```yaml
+    livenessProbe: {grpc: {port: 9003, service: liveness}}
+    readinessProbe: {grpc: {port: 9003, service: readiness}}
+    ```
+
+    ## Fix
+    Use `liveness` for the liveness probe and `readiness` for the readiness probe.
+    """
+    for epp in scenario.topology.readable_epps():
+        workload, container, args = epp.workload, epp.container, epp.args
+        if not epp.release.at_least("v1.0.0") or not args.enabled("ha-enable-leader-election"):
+            continue  # v0.x accepts any service name
         for probe, grpc in _grpc_probes(container):
             service = grpc.get("service", "")
             if not isinstance(service, str) or eppargs.is_placeholder(service):
@@ -195,24 +229,34 @@ def _check_probe_services(context: Any) -> Iterator[Hit]:
                           target=workload.resource)
 
 
-EPP_PROBE_SERVICE_NAMES = Rule(
-    id="GIE036", name="epp-probe-service-names", severity=Severity.ERROR, scope="scenario",
-    summary="With leader election, liveness probes service `liveness` and readiness probes `readiness`.",
-    rationale="With --ha-enable-leader-election the health server answers `liveness` on every replica, "
-              "`readiness` (and `\"\"` / the ext_proc service name) only on the synced leader, and SERVICE_UNKNOWN "
-              "for any other name. A liveness probe on anything but `liveness` restarts non-leaders forever.",
-    bad="livenessProbe: {grpc: {port: 9003, service: envoy.service.ext_proc.v3.ExternalProcessor}}",
-    good="livenessProbe: {grpc: {port: 9003, service: liveness}}\n"
-         "readinessProbe: {grpc: {port: 9003, service: readiness}}",
-    fix="Use `liveness` for the liveness probe and `readiness` for the readiness probe.",
-    check=_check_probe_services,
-)
-
-
 # GIE037 ---------------------------------------------------------------------------------------------
 
-def _check_container_ports(context: Any) -> Iterator[Hit]:
-    for workload, container, args in eppargs.epp_targets(context):
+@scenario_rule("GIE037", "epp-container-ports", Severity.WARNING)
+def epp_container_ports(scenario: Scenario) -> Iterator[Hit]:
+    """The EPP container declares its ext_proc, health and metrics ports.
+
+    ## Why it breaks
+    Declared ports document the wiring and let Services and PodMonitoring/ServiceMonitor objects refer to them
+    by name; an undeclared port is easy to miss when a flag changes.
+
+    ## Bad
+    ```yaml
+    ports: [{containerPort: 9002, name: grpc}]   # health 9003 and metrics 9090 missing
+    ```
+
+    ## Good
+    ```yaml
+    ports:
+    - {containerPort: 9002, name: grpc}
+    - {containerPort: 9003, name: grpc-health}
+    - {containerPort: 9090, name: metrics}
+    ```
+
+    ## Fix
+    Add a containerPort for each of --grpc-port, --grpc-health-port and --metrics-port.
+    """
+    for epp in scenario.topology.readable_epps():
+        workload, container, args = epp.workload, epp.container, epp.args
         declared = container.data.get("ports")
         if not isinstance(declared, list):
             continue  # no ports at all: nothing declared to compare (the Service rules cover wiring)
@@ -224,14 +268,3 @@ def _check_container_ports(context: Any) -> Iterator[Hit]:
                           "containerPort; add it so Services and monitors can name it", target=workload.resource)
 
 
-EPP_CONTAINER_PORTS = Rule(
-    id="GIE037", name="epp-container-ports", severity=Severity.WARNING, scope="scenario",
-    summary="The EPP container declares its ext_proc, health and metrics ports.",
-    rationale="Declared ports document the wiring and let Services and PodMonitoring/ServiceMonitor objects "
-              "refer to them by name; an undeclared port is easy to miss when a flag changes.",
-    bad="ports: [{containerPort: 9002, name: grpc}]   # health 9003 and metrics 9090 missing",
-    good="ports: [{containerPort: 9002, name: grpc}, {containerPort: 9003, name: grpc-health}, "
-         "{containerPort: 9090, name: metrics}]",
-    fix="Add a containerPort for each of --grpc-port, --grpc-health-port and --metrics-port.",
-    check=_check_container_ports,
-)

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from lint.releases import flags as flag_table
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.shape import decimal, dig
 from lint.topology import eppargs
 from lint.topology.eppargs import EppArgs, Flag, is_placeholder
@@ -40,29 +41,38 @@ def _unknown_message(flag: Flag, args: EppArgs, tag: str) -> str:
     return f"{head}{hint}; the EPP exits on an undefined flag"
 
 
-def _check_known(context: Any) -> Iterator[Hit]:
-    for workload, container, args in eppargs.epp_targets(context):
+@scenario_rule("GIE030", "epp-flag-known", Severity.ERROR)
+def epp_flag_known(scenario: Scenario) -> Iterator[Hit]:
+    """Every flag passed to the EPP exists in that EPP release (camelCase before v1.0, kebab-case after).
+
+    ## Why it breaks
+    Both flag parsers the EPP has used reject an undefined flag and the process exits before serving. The v1.0.0
+    rename from camelCase (`-poolName`) to kebab-case (`--pool-name`) left many copies of the old spelling in
+    docs and manifests.
+
+    ## Bad
+    ```yaml
+    args: ["-poolName", "my-pool"]          # EPP v1.x
+    ```
+
+    ## Good
+    ```yaml
+    args: ["--pool-name", "my-pool"]
+    ```
+
+    ## Fix
+    Spell the flag as the target release defines it, or drop it if that release does not have it.
+    """
+    for epp in scenario.topology.readable_epps():
+        workload, container, args = epp.workload, epp.container, epp.args
         if eppargs.is_llmd(container):
             continue
         for flag in args.flags:
             if flag.known or flag.ignored or _unknowable(flag):
                 continue
-            if args.flagset.spec(flag.name) is None and eppargs.any_release_type(flag.name) is not None:
+            if args.flagset.spec(flag.name) is None and flag_table.any_release_type(flag.name) is not None:
                 continue  # a flag of other releases: release boundaries are judged coarsely, stay silent
-            yield Hit(flag.path, _unknown_message(flag, args, context.release.tag), target=workload.resource)
-
-
-EPP_FLAG_KNOWN = Rule(
-    id="GIE030", name="epp-flag-known", severity=Severity.ERROR, scope="scenario",
-    summary="Every flag passed to the EPP exists in that EPP release (camelCase before v1.0, kebab-case after).",
-    rationale="Both flag parsers the EPP has used reject an undefined flag and the process exits before serving. "
-              "The v1.0.0 rename from camelCase (`-poolName`) to kebab-case (`--pool-name`) left many copies of "
-              "the old spelling in docs and manifests.",
-    bad="args: [\"-poolName\", \"my-pool\"]          # EPP v1.x",
-    good="args: [\"--pool-name\", \"my-pool\"]",
-    fix="Spell the flag as the target release defines it, or drop it if that release does not have it.",
-    check=_check_known,
-)
+            yield Hit(flag.path, _unknown_message(flag, args, epp.release.tag), target=workload.resource)
 
 
 # GIE031 ---------------------------------------------------------------------------------------------
@@ -70,8 +80,31 @@ EPP_FLAG_KNOWN = Rule(
 _QUOTED = re.compile(r"""^(["']).*\1$""", re.S)
 
 
-def _check_syntax(context: Any) -> Iterator[Hit]:
-    for workload, _, args in eppargs.epp_targets(context):
+@scenario_rule("GIE031", "epp-flag-syntax", Severity.ERROR)
+def epp_flag_syntax(scenario: Scenario) -> Iterator[Hit]:
+    r"""EPP flags are spelled so the release's parser reads them as intended.
+
+    ## Why it breaks
+    From v1.3.0 the EPP parses flags with pflag: `-pool-name` is read as the shorthand `-p` and fails. A bool
+    flag never takes a separate value: Go flag (up to v1.2) stops at `false` and ignores every later flag, pflag
+    sets the flag to true. Container args are not shell-parsed, so quotes stay in values (a metric name with
+    quotes is never found).
+
+    ## Bad
+    ```yaml
+    args: ["--secure-serving", "false", "--kv-cache-usage-percentage-metric=\"sglang:token_usage\""]
+    ```
+
+    ## Good
+    ```yaml
+    args: ["--secure-serving=false", "--kv-cache-usage-percentage-metric=sglang:token_usage"]
+    ```
+
+    ## Fix
+    Use `--name` (two dashes) on v1.3+, `--flag=false` for bools, and unquoted values.
+    """
+    for epp in scenario.topology.readable_epps():
+        workload, _, args = epp.workload, epp.container, epp.args
         target = workload.resource
         flags = args.flagset
         for flag in args.flags:
@@ -106,54 +139,69 @@ def _positionals(args: EppArgs, target: Any) -> Iterator[Hit]:
                       "make it the value of a flag", target=target)
 
 
-EPP_FLAG_SYNTAX = Rule(
-    id="GIE031", name="epp-flag-syntax", severity=Severity.ERROR, scope="scenario",
-    summary="EPP flags are spelled so the release's parser reads them as intended.",
-    rationale="From v1.3.0 the EPP parses flags with pflag: `-pool-name` is read as the shorthand `-p` and fails. "
-              "A bool flag never takes a separate value: Go flag (up to v1.2) stops at `false` and ignores every "
-              "later flag, pflag sets the flag to true. Container args are not shell-parsed, so quotes stay in "
-              "values (a metric name with quotes is never found).",
-    bad="args: [\"--secure-serving\", \"false\", \"--kv-cache-usage-percentage-metric=\\\"sglang:token_usage\\\"\"]",
-    good="args: [\"--secure-serving=false\", \"--kv-cache-usage-percentage-metric=sglang:token_usage\"]",
-    fix="Use `--name` (two dashes) on v1.3+, `--flag=false` for bools, and unquoted values.",
-    check=_check_syntax,
-)
-
-
 # GIE032 ---------------------------------------------------------------------------------------------
 
-def _check_metric_flags(context: Any) -> Iterator[Hit]:
-    if not eppargs.legacy_metric_flags_rejected(context.release):
-        return
-    for workload, _, args in eppargs.epp_targets(context):
-        for flag in args.flags:
-            if flag.name in eppargs.legacy_metric_flags() and not flag.ignored:
+@scenario_rule("GIE032", "epp-deprecated-metric-flags", Severity.ERROR)
+def epp_deprecated_metric_flags(scenario: Scenario) -> Iterator[Hit]:
+    """From v1.4.0 none of the five legacy `*-metric` flags is passed to the EPP.
+
+    ## Why it breaks
+    The EPP's option validation refuses --total-queued-requests-metric, --total-running-requests-metric,
+    --kv-cache-usage-percentage-metric, --lora-info-metric and --cache-info-metric from v1.4.0 and the process
+    exits. Helm `inferenceExtension.flags` and the sglang model-server type render them.
+
+    ## Bad
+    ```yaml
+    args: ["--pool-name", "p", "--total-queued-requests-metric=sglang:num_queue_reqs"]   # v1.4+
+    ```
+
+    ## Good
+    ```yaml
+    args: ["--pool-name", "p"]   # label sglang pods inference.networking.k8s.io/engine-type: sglang
+    ```
+
+    ## Fix
+    Drop the flags; describe the engine's metrics through engineConfigs or the engine-type pod label.
+    """
+    for epp in scenario.topology.readable_epps():
+        if not flag_table.legacy_metric_flags_rejected(epp.release):
+            continue
+        for flag in epp.args.flags:
+            if flag.name in flag_table.legacy_metric_flags() and not flag.ignored:
                 yield Hit(flag.path, f"`{flag.written}` is rejected from EPP v1.4.0 (the EPP exits: \"flag … is "
                           "deprecated and cannot be used\"); remove it and configure model-server metrics through "
-                          "engineConfigs / the engine-type pod label", target=workload.resource)
-
-
-EPP_DEPRECATED_METRIC_FLAGS = Rule(
-    id="GIE032", name="epp-deprecated-metric-flags", severity=Severity.ERROR, scope="scenario",
-    summary="From v1.4.0 none of the five legacy `*-metric` flags is passed to the EPP.",
-    rationale="The EPP's option validation refuses --total-queued-requests-metric, --total-running-requests-metric, "
-              "--kv-cache-usage-percentage-metric, --lora-info-metric and --cache-info-metric from v1.4.0 and the "
-              "process exits. Helm `inferenceExtension.flags` and the sglang model-server type render them.",
-    bad="args: [\"--pool-name\", \"p\", \"--total-queued-requests-metric=sglang:num_queue_reqs\"]   # v1.4+",
-    good="args: [\"--pool-name\", \"p\"]   # label sglang pods inference.networking.k8s.io/engine-type: sglang",
-    fix="Drop the flags; describe the engine's metrics through engineConfigs or the engine-type pod label.",
-    check=_check_metric_flags,
-)
+                          "engineConfigs / the engine-type pod label", target=epp.resource)
 
 
 # GIE033 ---------------------------------------------------------------------------------------------
 
-def _check_config_source(context: Any) -> Iterator[Hit]:
-    release = context.release
-    if not release.at_least("v0.5.0"):
-        return  # the config flags do not exist yet
-    required = eppargs.in_window("config_required", release)
-    for workload, container, args in eppargs.epp_targets(context):
+@scenario_rule("GIE033", "epp-config-source", Severity.ERROR)
+def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
+    """The EPP gets exactly one EndpointPickerConfig source where one is required (v0.5–v1.3).
+
+    ## Why it breaks
+    --config-file and --config-text are mutually exclusive. From v0.5 until v1.4.0 the upstream EPP has no
+    default configuration and exits with "scheduler config must be set"; v0.3/v0.4 configure the scheduler in
+    code and have no such flags.
+
+    ## Bad
+    ```yaml
+    args: ["--pool-name", "p"]   # EPP v1.2.0, no config
+    ```
+
+    ## Good
+    ```yaml
+    args: ["--pool-name", "p", "--config-file", "/config/default-plugins.yaml"]
+    ```
+
+    ## Fix
+    Pass one of --config-file / --config-text (and mount the file's ConfigMap).
+    """
+    for epp in scenario.topology.readable_epps():
+        workload, container, args, release = epp.workload, epp.container, epp.args, epp.release
+        if not release.at_least("v0.5.0"):
+            continue  # the config flags do not exist yet
+        required = flag_table.in_window("config_required", release)
         file_flag, text_flag = args.get("config-file"), args.get("config-text")
         if file_flag is not None and text_flag is not None and file_flag.value and text_flag.value:
             later = max(file_flag, text_flag, key=lambda f: f.path)
@@ -167,30 +215,39 @@ def _check_config_source(context: Any) -> Iterator[Hit]:
                       target=workload.resource)
 
 
-EPP_CONFIG_SOURCE = Rule(
-    id="GIE033", name="epp-config-source", severity=Severity.ERROR, scope="scenario",
-    summary="The EPP gets exactly one EndpointPickerConfig source where one is required (v0.5–v1.3).",
-    rationale="--config-file and --config-text are mutually exclusive. From v0.5 until v1.4.0 the upstream EPP "
-              "has no default configuration and exits with \"scheduler config must be set\"; v0.3/v0.4 configure "
-              "the scheduler in code and have no such flags.",
-    bad="args: [\"--pool-name\", \"p\"]   # EPP v1.2.0, no config",
-    good="args: [\"--pool-name\", \"p\", \"--config-file\", \"/config/default-plugins.yaml\"]",
-    fix="Pass one of --config-file / --config-text (and mount the file's ConfigMap).",
-    check=_check_config_source,
-)
-
-
 # GIE038 ---------------------------------------------------------------------------------------------
 
 _SELECTOR = re.compile(r"^[^=,\s]+=[^=,\s]*(,[^=,\s]+=[^=,\s]*)*$")
 
 
-def _check_standalone(context: Any) -> Iterator[Hit]:
-    release = context.release
-    if not eppargs.in_window("standalone", release):
-        return
-    limits = eppargs.facts()["standalone"]
-    for workload, container, args in eppargs.epp_targets(context):
+@scenario_rule("GIE038", "epp-standalone-mode", Severity.ERROR)
+def epp_standalone_mode(scenario: Scenario) -> Iterator[Hit]:
+    """Standalone mode (`--endpoint-selector`) has valid target ports, selector and POD_NAME.
+
+    ## Why it breaks
+    From v1.2.0 the EPP can select model-server pods without an InferencePool. Its option validation exits
+    unless --endpoint-target-ports lists 1–8 ports and --pool-name is unset, and it names its synthetic pool
+    after the Deployment parsed from POD_NAME.
+
+    ## Bad
+    ```yaml
+    args: ["--endpoint-selector", "app=vllm"]   # no target ports, no POD_NAME env
+    ```
+
+    ## Good
+    ```yaml
+    args: ["--endpoint-selector", "app=vllm", "--endpoint-target-ports", "8000"]
+    env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+    ```
+
+    ## Fix
+    Add --endpoint-target-ports, drop --pool-name, and set POD_NAME from metadata.name.
+    """
+    limits = flag_table.facts()["standalone"]
+    for epp in scenario.topology.readable_epps():
+        workload, container, args = epp.workload, epp.container, epp.args
+        if not flag_table.in_window("standalone", epp.release):
+            continue
         selector = args.get("endpoint-selector")
         if selector is None or not selector.value or is_placeholder(selector.value):
             continue
@@ -232,15 +289,3 @@ def _target_ports(args: EppArgs, most: int, target: Any) -> Iterator[Hit]:
                   "port numbers (0–65535)", target=target)
 
 
-EPP_STANDALONE_MODE = Rule(
-    id="GIE038", name="epp-standalone-mode", severity=Severity.ERROR, scope="scenario",
-    summary="Standalone mode (`--endpoint-selector`) has valid target ports, selector and POD_NAME.",
-    rationale="From v1.2.0 the EPP can select model-server pods without an InferencePool. Its option validation "
-              "exits unless --endpoint-target-ports lists 1–8 ports and --pool-name is unset, and it names its "
-              "synthetic pool after the Deployment parsed from POD_NAME.",
-    bad="args: [\"--endpoint-selector\", \"app=vllm\"]   # no target ports, no POD_NAME env",
-    good="args: [\"--endpoint-selector\", \"app=vllm\", \"--endpoint-target-ports\", \"8000\"]\n"
-         "env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]",
-    fix="Add --endpoint-target-ports, drop --pool-name, and set POD_NAME from metadata.name.",
-    check=_check_standalone,
-)

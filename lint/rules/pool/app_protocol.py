@@ -10,29 +10,28 @@ chain; when any link is not in the linted files, nothing is said about the parse
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from lint.releases import plugins as epc_facts
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
-from lint.topology.config_wiring import container_config
-from lint.topology.model import V1_GROUP, Pool, Topology
+from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.topology import Topology
+from lint.topology.model import V1_GROUP, Pool
 
 H2C = "kubernetes.io/h2c"
 _GRPC_ENTRYPOINT = "vllm.entrypoints.grpc_server"
 
 
-def _grpc_parser(pool: Pool, context: Any) -> str | None:
+def _grpc_parser(pool: Pool, scenario: Scenario) -> str | None:
     """Why the pool's EPP needs h2c (its parser), when its config can be followed; else None."""
-    topology: Topology = context.topology
+    topology: Topology = scenario.topology
     service = topology.epp_service(pool)
     if service is None:
         return None
     for workload in topology.epp_workloads(service):
-        if not topology.is_epp(workload):
+        if not workload.epp:
             continue
         for container in workload.containers:
-            config = container_config(workload, container, context.configs, context.resources)
+            config = topology.wiring.config_of(workload, container)
             if config is None or not isinstance(config.data, dict):
                 continue
             ref = config.data.get("parser", {}).get("pluginRef") if isinstance(config.data.get("parser"), dict) \
@@ -45,13 +44,13 @@ def _grpc_parser(pool: Pool, context: Any) -> str | None:
     return None
 
 
-def _grpc_servers(pool: Pool, context: Any) -> str | None:
+def _grpc_servers(pool: Pool, scenario: Scenario) -> str | None:
     """Why the pool's model servers need h2c (a gRPC entrypoint or a target port named grpc); else None."""
-    topology: Topology = context.topology
+    topology: Topology = scenario.topology
     if pool.selector is None:
         return None
     for workload in topology.pods_matching(pool.namespace, pool.selector):
-        if topology.is_epp(workload):
+        if workload.epp:
             continue
         for container in workload.containers:
             if any(_GRPC_ENTRYPOINT in arg for _, arg in container.argv()):
@@ -64,16 +63,39 @@ def _grpc_servers(pool: Pool, context: Any) -> str | None:
     return None
 
 
-def _check(context: Any) -> Iterator[Hit]:
-    if not context.release.at_least(epc_facts.fact("app_protocol_since")):
+@scenario_rule("GIE014", "pool-appprotocol-consistency", Severity.ERROR)
+def pool_appprotocol_consistency(scenario: Scenario) -> Iterator[Hit]:
+    """gRPC model servers and the `vllmgrpc-parser` need the pool's `appProtocol: kubernetes.io/h2c` (v1.4+).
+
+    ## Why it breaks
+    The gateway talks to the model servers with the pool's appProtocol (default `http`). A gRPC server needs
+    HTTP/2 cleartext, and the EPP reports NOT_SERVING when its parser does not support the pool's protocol
+    (`vllmgrpc-parser` supports only h2c), so the EPP never becomes Ready.
+
+    ## Bad
+    ```yaml
+    kind: InferencePool
+    spec: {targetPorts: [{number: 8000}]}   # EPP config: parser: {pluginRef: vllmgrpc-parser}
+    ```
+
+    ## Good
+    ```yaml
+    kind: InferencePool
+    spec: {appProtocol: kubernetes.io/h2c, targetPorts: [{number: 8000}]}
+    ```
+
+    ## Fix
+    Set `spec.appProtocol: kubernetes.io/h2c` on the pool (or use an HTTP parser and HTTP model servers).
+    """
+    if not scenario.release.at_least(epc_facts.fact("app_protocol_since")):
         return
-    for pool in context.topology.pools:
+    for pool in scenario.topology.pools:
         if pool.resource.group != V1_GROUP:
             continue
         protocol = pool.resource.get("spec", "appProtocol")
         if protocol == H2C or (isinstance(protocol, str) and "$" in protocol):
             continue
-        reason = _grpc_parser(pool, context) or _grpc_servers(pool, context)
+        reason = _grpc_parser(pool, scenario) or _grpc_servers(pool, scenario)
         if reason is None:
             continue
         written = f"`appProtocol: {protocol}`" if protocol is not None else "no `appProtocol` (default `http`)"
@@ -82,15 +104,3 @@ def _check(context: Any) -> Iterator[Hit]:
                   f"NOT_SERVING or requests fail; set `spec.appProtocol: {H2C}`", target=pool.resource)
 
 
-POOL_APPPROTOCOL_CONSISTENCY = Rule(
-    id="GIE014", name="pool-appprotocol-consistency", severity=Severity.ERROR, scope="scenario",
-    summary="gRPC model servers and the `vllmgrpc-parser` need the pool's `appProtocol: kubernetes.io/h2c` (v1.4+).",
-    rationale="The gateway talks to the model servers with the pool's appProtocol (default `http`). A gRPC server "
-              "needs HTTP/2 cleartext, and the EPP reports NOT_SERVING when its parser does not support the pool's "
-              "protocol (`vllmgrpc-parser` supports only h2c), so the EPP never becomes Ready.",
-    bad="kind: InferencePool\nspec: {targetPorts: [{number: 8000}]}"
-        "   # EPP config: parser: {pluginRef: vllmgrpc-parser}",
-    good="kind: InferencePool\nspec: {appProtocol: kubernetes.io/h2c, targetPorts: [{number: 8000}]}",
-    fix="Set `spec.appProtocol: kubernetes.io/h2c` on the pool (or use an HTTP parser and HTTP model servers).",
-    check=_check,
-)

@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.source.placeholders import unresolved
-from lint.topology.model import POOL_NAME_FLAGS, Pool, Topology
+from lint.topology import Topology
+from lint.topology.model import Pool
+from lint.topology.workloads import POOL_NAME_FLAGS
 
 
 def _has_epp(topology: Topology, namespace: str) -> bool:
-    return any(topology.is_epp(w) for w in topology.workloads_in(namespace))
+    return any(w.epp for w in topology.workloads_in(namespace))
 
 
 def _field(pool: Pool) -> str:
@@ -27,8 +29,30 @@ def _field(pool: Pool) -> str:
 
 # GIE020 ---------------------------------------------------------------------------------------------
 
-def _check_service_exists(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
+@scenario_rule("GIE020", "pool-epp-service-exists", Severity.ERROR)
+def pool_epp_service_exists(scenario: Scenario) -> Iterator[Hit]:
+    """The Service named by the pool's EPP reference exists in the pool's namespace.
+
+    ## Why it breaks
+    The reference has no namespace field: the gateway looks the Service up next to the pool. When it is missing
+    the pool gets ResolvedRefs=False (InvalidExtensionRef) and requests fail, or bypass the EPP when failureMode
+    is FailOpen.
+
+    ## Bad
+    ```yaml
+    endpointPickerRef: {name: vllm-epp, port: {number: 9002}}
+    # the EPP Service is called vllm-llama3-epp
+    ```
+
+    ## Good
+    ```yaml
+    endpointPickerRef: {name: vllm-llama3-epp, port: {number: 9002}}
+    ```
+
+    ## Fix
+    Name the EPP Service exactly as it is called, and create it in the pool's namespace.
+    """
+    topology: Topology = scenario.topology
     for pool in topology.pools:
         ref = pool.epp
         if ref is None or ref.kind != "Service" or ref.group != "" or unresolved(ref.name):
@@ -43,23 +67,33 @@ def _check_service_exists(context: Any) -> Iterator[Hit]:
                   target=pool.resource)
 
 
-POOL_EPP_SERVICE_EXISTS = Rule(
-    id="GIE020", name="pool-epp-service-exists", severity=Severity.ERROR, scope="scenario",
-    summary="The Service named by the pool's EPP reference exists in the pool's namespace.",
-    rationale="The reference has no namespace field: the gateway looks the Service up next to the pool. When it "
-              "is missing the pool gets ResolvedRefs=False (InvalidExtensionRef) and requests fail, or bypass "
-              "the EPP when failureMode is FailOpen.",
-    bad="endpointPickerRef: {name: vllm-epp, port: {number: 9002}}\n# the EPP Service is called vllm-llama3-epp",
-    good="endpointPickerRef: {name: vllm-llama3-epp, port: {number: 9002}}",
-    fix="Name the EPP Service exactly as it is called, and create it in the pool's namespace.",
-    check=_check_service_exists,
-)
-
-
 # GIE021 ---------------------------------------------------------------------------------------------
 
-def _check_port(context: Any) -> Iterator[Hit]:
-    for pool, service in context.topology.pools_with_service():
+@scenario_rule("GIE021", "pool-epp-port-is-service-port", Severity.ERROR)
+def pool_epp_port_is_service_port(scenario: Scenario) -> Iterator[Hit]:
+    """The pool's EPP port (`endpointPickerRef.port.number`, v1alpha2 `extensionRef.portNumber`, default 9002) is
+    one of the EPP Service's `spec.ports[].port`.
+
+    ## Why it breaks
+    The gateway dials Service:port. The API documents the field as the Service port, not the target port, so a
+    container port that the Service remaps is a closed port for the gateway.
+
+    ## Bad
+    ```yaml
+    # Service ports: [{port: 80, targetPort: 9002}]
+    endpointPickerRef: {name: vllm-epp, port: {number: 9002}}
+    ```
+
+    ## Good
+    ```yaml
+    # Service ports: [{port: 80, targetPort: 9002}]
+    endpointPickerRef: {name: vllm-epp, port: {number: 80}}
+    ```
+
+    ## Fix
+    Set the ref port to the Service's `port` (or add that port to the Service).
+    """
+    for pool, service in scenario.topology.pools_with_service():
         ref = pool.epp
         listed = service.get("spec", "ports")
         if ref is None or ref.port is None or not isinstance(listed, list) or not listed:
@@ -76,23 +110,34 @@ def _check_port(context: Any) -> Iterator[Hit]:
                   f"{service.name} (ports: {', '.join(str(n) for n in numbers)}){hint}", target=pool.resource)
 
 
-POOL_EPP_PORT_IS_SERVICE_PORT = Rule(
-    id="GIE021", name="pool-epp-port-is-service-port", severity=Severity.ERROR, scope="scenario",
-    summary="The pool's EPP port (`endpointPickerRef.port.number`, v1alpha2 `extensionRef.portNumber`, default "
-            "9002) is one of the EPP Service's `spec.ports[].port`.",
-    rationale="The gateway dials Service:port. The API documents the field as the Service port, not the target "
-              "port, so a container port that the Service remaps is a closed port for the gateway.",
-    bad="# Service ports: [{port: 80, targetPort: 9002}]\nendpointPickerRef: {name: vllm-epp, port: {number: 9002}}",
-    good="# Service ports: [{port: 80, targetPort: 9002}]\nendpointPickerRef: {name: vllm-epp, port: {number: 80}}",
-    fix="Set the ref port to the Service's `port` (or add that port to the Service).",
-    check=_check_port,
-)
-
-
 # GIE022 ---------------------------------------------------------------------------------------------
 
-def _check_service_selects(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
+@scenario_rule("GIE022", "epp-service-selects-epp", Severity.ERROR)
+def epp_service_selects_epp(scenario: Scenario) -> Iterator[Hit]:
+    """The EPP Service referenced by a pool selects the EPP pods (its selector ⊆ their template labels).
+
+    ## Why it breaks
+    A Service whose selector matches no pod has no endpoints: the gateway's ext_proc call fails and, with
+    FailClose, every request through the pool returns 5xx.
+
+    ## Bad
+    ```yaml
+    # EPP pods: {app: vllm-llama3-epp}
+    kind: Service
+    spec: {selector: {app: vllm-epp}}
+    ```
+
+    ## Good
+    ```yaml
+    # EPP pods: {app: vllm-llama3-epp}
+    kind: Service
+    spec: {selector: {app: vllm-llama3-epp}}
+    ```
+
+    ## Fix
+    Use labels of the EPP Deployment's pod template (`spec.template.metadata.labels`) as the Service selector.
+    """
+    topology: Topology = scenario.topology
     for service in {id(s): s for _, s in topology.pools_with_service()}.values():
         selector = service.get("spec", "selector")
         if not isinstance(selector, dict) or not selector or not _has_epp(topology, service.namespace):
@@ -101,23 +146,11 @@ def _check_service_selects(context: Any) -> Iterator[Hit]:
             continue
         if topology.epp_workloads(service):
             continue
-        epps = [w for w in topology.workloads_in(service.namespace) if topology.is_epp(w)]
+        epps = [w for w in topology.workloads_in(service.namespace) if w.epp]
         seen = "; ".join(f"{w.resource.ref} {{{', '.join(f'{k}: {v}' for k, v in sorted(w.labels.items()))}}}"
                          for w in epps[:3])
         yield Hit(("spec", "selector"), f"the EPP Service selector matches no pod template in namespace "
                   f"{service.namespace}, so it has no endpoints; EPP pods there: {seen}", target=service)
-
-
-EPP_SERVICE_SELECTS_EPP = Rule(
-    id="GIE022", name="epp-service-selects-epp", severity=Severity.ERROR, scope="scenario",
-    summary="The EPP Service referenced by a pool selects the EPP pods (its selector ⊆ their template labels).",
-    rationale="A Service whose selector matches no pod has no endpoints: the gateway's ext_proc call fails and, "
-              "with FailClose, every request through the pool returns 5xx.",
-    bad="# EPP pods: {app: vllm-llama3-epp}\nkind: Service\nspec: {selector: {app: vllm-epp}}",
-    good="# EPP pods: {app: vllm-llama3-epp}\nkind: Service\nspec: {selector: {app: vllm-llama3-epp}}",
-    fix="Use labels of the EPP Deployment's pod template (`spec.template.metadata.labels`) as the Service selector.",
-    check=_check_service_selects,
-)
 
 
 # GIE024 ---------------------------------------------------------------------------------------------
@@ -134,13 +167,36 @@ def pool_name_args(argv: list[tuple[Any, str]]) -> Iterator[tuple[Any, str]]:
             yield argv[index + 1]
 
 
-def _check_pool_name(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
+@scenario_rule("GIE024", "epp-pool-name-matches", Severity.ERROR)
+def epp_pool_name_matches(scenario: Scenario) -> Iterator[Hit]:
+    """The EPP behind a pool's Service is started with `--pool-name` (`-poolName` on v0.x) equal to that pool's
+    name.
+
+    ## Why it breaks
+    The EPP watches exactly one InferencePool, selected by name. With another name it never sees its pool, never
+    syncs and never becomes Ready, so the gateway has no endpoint picker.
+
+    ## Bad
+    ```yaml
+    # pool metadata.name: vllm-qwen3-32b
+    args: [--pool-name, vllm-llama3-8b-instruct]
+    ```
+
+    ## Good
+    ```yaml
+    # pool metadata.name: vllm-qwen3-32b
+    args: [--pool-name, vllm-qwen3-32b]
+    ```
+
+    ## Fix
+    Pass the referencing pool's `metadata.name` to `--pool-name` (or point the pool at the right EPP Service).
+    """
+    topology: Topology = scenario.topology
     for pool, service in topology.pools_with_service():
         if unresolved(pool.name):
             continue
         for workload in topology.epp_workloads(service):
-            if not topology.is_epp(workload):
+            if not workload.epp:
                 continue
             for container in workload.containers:
                 for path, value in pool_name_args(container.argv()):
@@ -150,14 +206,3 @@ def _check_pool_name(context: Any) -> Iterator[Hit]:
                                   target=workload.resource)
 
 
-EPP_POOL_NAME_MATCHES = Rule(
-    id="GIE024", name="epp-pool-name-matches", severity=Severity.ERROR, scope="scenario",
-    summary="The EPP behind a pool's Service is started with `--pool-name` (`-poolName` on v0.x) equal to that "
-            "pool's name.",
-    rationale="The EPP watches exactly one InferencePool, selected by name. With another name it never sees its "
-              "pool, never syncs and never becomes Ready, so the gateway has no endpoint picker.",
-    bad="# pool metadata.name: vllm-qwen3-32b\nargs: [--pool-name, vllm-llama3-8b-instruct]",
-    good="# pool metadata.name: vllm-qwen3-32b\nargs: [--pool-name, vllm-qwen3-32b]",
-    fix="Pass the referencing pool's `metadata.name` to `--pool-name` (or point the pool at the right EPP Service).",
-    check=_check_pool_name,
-)

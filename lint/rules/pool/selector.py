@@ -8,12 +8,12 @@ without its model servers says nothing about them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.source.placeholders import unresolved
-from lint.topology.model import Topology, Workload
+from lint.topology import Topology
+from lint.topology.model import Workload
 
 # Labels a controller adds to the pods it creates; a template cannot show them, so they are not judged.
 _CONTROLLER_KEYS = ("pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name",
@@ -38,13 +38,37 @@ def _nearest(selector: Mapping[str, str], candidates: list[Workload]) -> Workloa
     return max(candidates, key=score)
 
 
-def _check(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
+@scenario_rule("GIE010", "pool-selector-matches-pods", Severity.ERROR)
+def pool_selector_matches_pods(scenario: Scenario) -> Iterator[Hit]:
+    """The pool selector matches the labels of at least one model-server pod template in its namespace.
+
+    ## Why it breaks
+    The EPP's pod reconciler only admits pods whose labels contain every selector pair. When no pod matches, the
+    pool has no endpoints and every request through it fails. This happened upstream when model-server manifests
+    were relabelled while pools kept selecting the old label.
+
+    ## Bad
+    ```yaml
+    # pods: labels {app: sgl-qwen3-32b-instruct}
+    spec: {selector: {matchLabels: {app: sglang-qwen3-32b}}}
+    ```
+
+    ## Good
+    ```yaml
+    # pods: labels {app: sgl-qwen3-32b-instruct}
+    spec: {selector: {matchLabels: {app: sgl-qwen3-32b-instruct}}}
+    ```
+
+    ## Fix
+    Make the selector a subset of the model-server pod template labels (`spec.template.metadata.labels`), or
+    relabel the pods; the selector is matched in the pool's namespace only.
+    """
+    topology: Topology = scenario.topology
     for pool in topology.pools:
         if pool.selector is None or any(unresolved(k) or unresolved(v) for k, v in pool.selector.items()):
             continue
         selector = _judgeable(pool.selector)
-        servers = [w for w in topology.workloads_in(pool.namespace) if not topology.is_epp(w)]
+        servers = [w for w in topology.workloads_in(pool.namespace) if not w.epp]
         if not selector or not servers or topology.pods_matching(pool.namespace, selector):
             continue
         if any(unresolved(k) or unresolved(v) for w in servers for k, v in w.labels.items()):
@@ -57,15 +81,3 @@ def _check(context: Any) -> Iterator[Hit]:
                   target=pool.resource)
 
 
-POOL_SELECTOR_MATCHES_PODS = Rule(
-    id="GIE010", name="pool-selector-matches-pods", severity=Severity.ERROR, scope="scenario",
-    summary="The pool selector matches the labels of at least one model-server pod template in its namespace.",
-    rationale="The EPP's pod reconciler only admits pods whose labels contain every selector pair. When no pod "
-              "matches, the pool has no endpoints and every request through it fails. This happened upstream "
-              "when model-server manifests were relabelled while pools kept selecting the old label.",
-    bad="# pods: labels {app: sgl-qwen3-32b-instruct}\nspec: {selector: {matchLabels: {app: sglang-qwen3-32b}}}",
-    good="# pods: labels {app: sgl-qwen3-32b-instruct}\nspec: {selector: {matchLabels: {app: sgl-qwen3-32b-instruct}}}",
-    fix="Make the selector a subset of the model-server pod template labels (`spec.template.metadata.labels`), "
-        "or relabel the pods; the selector is matched in the pool's namespace only.",
-    check=_check,
-)

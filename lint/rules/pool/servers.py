@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
-from lint.topology.model import Pool, Topology, Workload
-from lint.topology.model_servers import engine, listen_ports, model_servers, target_port_paths, tokens
+from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.topology import Topology
+from lint.topology.model import Pool, Workload
+from lint.topology.model_servers import engine, listen_ports, target_port_paths, tokens
 
 
 def _labels(selector: dict[str, str]) -> str:
@@ -22,10 +23,35 @@ def _labels(selector: dict[str, str]) -> str:
 
 # GIE011 ---------------------------------------------------------------------------------------------
 
-def _check_target_ports(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
+@scenario_rule("GIE011", "pool-targetport-matches-container", Severity.ERROR)
+def pool_targetport_matches_container(scenario: Scenario) -> Iterator[Hit]:
+    """Every target port of a pool is a containerPort or the listen port (`--port`, or the engine default: vLLM
+    8000, sglang 30000) of the model-server pods it selects; native sidecars count.
+
+    ## Why it breaks
+    The EPP hands the gateway `podIP:targetPort` and scrapes model-server metrics on the first target port. A
+    number nobody listens on makes every request and every scrape fail. A native sidecar (an initContainer with
+    restartPolicy Always), such as llm-d's routing proxy, may own the port.
+
+    ## Bad
+    ```yaml
+    spec: {targetPorts: [{number: 8000}]}
+    # model server: args [--port=8200], ports [{containerPort: 8200}]
+    ```
+
+    ## Good
+    ```yaml
+    spec: {targetPorts: [{number: 8200}]}
+    # model server: args [--port=8200], ports [{containerPort: 8200}]
+    ```
+
+    ## Fix
+    Set the pool's target port to the port the model server listens on (or start the server with that `--port`
+    and declare it as a containerPort).
+    """
+    topology: Topology = scenario.topology
     for pool in topology.pools:
-        servers = model_servers(topology, pool) or []
+        servers = topology.model_servers(pool) or []
         # A resource passes when any of its templates listens (a LeaderWorkerSet's leader serves for the group).
         by_resource: dict[int, list[Workload]] = {}
         for workload in servers:
@@ -43,38 +69,45 @@ def _check_target_ports(context: Any) -> Iterator[Hit]:
                 break
 
 
-POOL_TARGETPORT_MATCHES_CONTAINER = Rule(
-    id="GIE011", name="pool-targetport-matches-container", severity=Severity.ERROR, scope="scenario",
-    summary="Every target port of a pool is a containerPort or the listen port (`--port`, or the engine default: "
-            "vLLM 8000, sglang 30000) of the model-server pods it selects; native sidecars count.",
-    rationale="The EPP hands the gateway `podIP:targetPort` and scrapes model-server metrics on the first target "
-              "port. A number nobody listens on makes every request and every scrape fail. A native sidecar (an "
-              "initContainer with restartPolicy Always), such as llm-d's routing proxy, may own the port.",
-    bad="spec: {targetPorts: [{number: 8000}]}\n# model server: args [--port=8200], ports [{containerPort: 8200}]",
-    good="spec: {targetPorts: [{number: 8200}]}\n# model server: args [--port=8200], ports [{containerPort: 8200}]",
-    fix="Set the pool's target port to the port the model server listens on (or start the server with that "
-        "`--port` and declare it as a containerPort).",
-    check=_check_target_ports,
-)
-
-
 # GIE012 ---------------------------------------------------------------------------------------------
 
-def _check_excludes_epp(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
+@scenario_rule("GIE012", "pool-selector-excludes-epp", Severity.WARNING)
+def pool_selector_excludes_epp(scenario: Scenario) -> Iterator[Hit]:
+    """A pool's selector matches neither the EPP's pods nor the model servers of another pool.
+
+    ## Why it breaks
+    Pool membership is by labels only. A selector broad enough to match the EPP makes the EPP route to itself;
+    two pools over the same pods get two schedulers that each see only their own traffic.
+
+    ## Bad
+    ```yaml
+    # EPP pods and model servers both labelled {app: llama}
+    spec: {selector: {matchLabels: {app: llama}}}
+    ```
+
+    ## Good
+    ```yaml
+    # EPP pods labelled {app: llama-epp}
+    spec: {selector: {matchLabels: {app: llama}}}
+    ```
+
+    ## Fix
+    Label the EPP pods differently from the model servers, and give each pool its own selector.
+    """
+    topology: Topology = scenario.topology
     claimed: dict[int, Pool] = {}  # id(resource) of a model server → first pool selecting it
     for pool in topology.pools:
-        if model_servers(topology, pool) is None:
+        if topology.model_servers(pool) is None:
             continue
         assert pool.selector is not None
         matched = topology.pods_matching(pool.namespace, pool.selector)
-        epps = [w for w in matched if topology.is_epp(w)]
+        epps = [w for w in matched if w.epp]
         if epps:
             yield Hit(pool.selector_path, f"selector {_labels(pool.selector)} also matches the endpoint picker "
                       f"{epps[0].resource.ref}: the EPP would count its own pods as inference endpoints; give the "
                       "EPP pods labels the selector does not match", target=pool.resource)
         for workload in matched:
-            if topology.is_epp(workload):
+            if workload.epp:
                 continue
             other = claimed.setdefault(id(workload.resource), pool)
             if other is not pool:
@@ -83,18 +116,6 @@ def _check_excludes_epp(context: Any) -> Iterator[Hit]:
                           "without seeing each other's load; narrow one selector unless this is intended",
                           target=pool.resource)
                 break
-
-
-POOL_SELECTOR_EXCLUDES_EPP = Rule(
-    id="GIE012", name="pool-selector-excludes-epp", severity=Severity.WARNING, scope="scenario",
-    summary="A pool's selector matches neither the EPP's pods nor the model servers of another pool.",
-    rationale="Pool membership is by labels only. A selector broad enough to match the EPP makes the EPP route "
-              "to itself; two pools over the same pods get two schedulers that each see only their own traffic.",
-    bad="# EPP pods and model servers both labelled {app: llama}\nspec: {selector: {matchLabels: {app: llama}}}",
-    good="# EPP pods labelled {app: llama-epp}\nspec: {selector: {matchLabels: {app: llama}}}",
-    fix="Label the EPP pods differently from the model servers, and give each pool its own selector.",
-    check=_check_excludes_epp,
-)
 
 
 # GIE013 ---------------------------------------------------------------------------------------------
@@ -107,11 +128,38 @@ def _serving_container(workload: Workload) -> Any:
     return workload.containers[0] if workload.containers else None
 
 
-def _check_readiness(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
+@scenario_rule("GIE013", "model-server-readiness", Severity.WARNING)
+def model_server_readiness(scenario: Scenario) -> Iterator[Hit]:
+    """Model-server pods selected by a pool define a readinessProbe.
+
+    ## Why it breaks
+    The EPP only picks endpoints whose pod is Ready. Without a readiness probe a pod is Ready the moment its
+    containers start, long before a large model is loaded, so requests land on a server that cannot answer yet.
+
+    ## Bad
+    ```yaml
+    containers:
+    - name: vllm
+      image: vllm/vllm-openai:v0.11.0
+      # no readinessProbe
+    ```
+
+    ## Good
+    ```yaml
+    containers:
+    - name: vllm
+      readinessProbe: {httpGet: {path: /health, port: 8000}}
+      startupProbe: {httpGet: {path: /health, port: 8000}, failureThreshold: 600}
+    ```
+
+    ## Fix
+    Add a readinessProbe on the server's health endpoint (vLLM: HTTP GET /health), and a startupProbe for slow
+    model loads.
+    """
+    topology: Topology = scenario.topology
     seen: set[tuple[int, tuple[str | int, ...]]] = set()
     for pool in topology.pools:
-        for workload in model_servers(topology, pool) or []:
+        for workload in topology.model_servers(pool) or []:
             key = (id(workload.resource), workload.pod_spec_path)
             if key in seen or not workload.containers:
                 continue
@@ -129,16 +177,3 @@ def _check_readiness(context: Any) -> Iterator[Hit]:
                       f"to Ready pods only; add a readinessProbe{hint}", target=workload.resource)
 
 
-MODEL_SERVER_READINESS = Rule(
-    id="GIE013", name="model-server-readiness", severity=Severity.WARNING, scope="scenario",
-    summary="Model-server pods selected by a pool define a readinessProbe.",
-    rationale="The EPP only picks endpoints whose pod is Ready. Without a readiness probe a pod is Ready the moment "
-              "its containers start, long before a large model is loaded, so requests land on a server that "
-              "cannot answer yet.",
-    bad="containers:\n- name: vllm\n  image: vllm/vllm-openai:v0.11.0\n  # no readinessProbe",
-    good="containers:\n- name: vllm\n  readinessProbe: {httpGet: {path: /health, port: 8000}}\n"
-         "  startupProbe: {httpGet: {path: /health, port: 8000}, failureThreshold: 600}",
-    fix="Add a readinessProbe on the server's health endpoint (vLLM: HTTP GET /health), and a startupProbe for "
-        "slow model loads.",
-    check=_check_readiness,
-)

@@ -8,13 +8,11 @@ for the EPP's account or namespace (lint/topology/rbac.py `present`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.rules.rbac.watch import WATCHED
 from lint.source.resources import Resource
-from lint.topology import eppargs, rbac
 from lint.topology.rbac import Account, Rbac
 
 
@@ -53,13 +51,41 @@ def _role_ref_problem(resolved: Rbac, binding: Resource) -> str | None:
     return None
 
 
-def _check(context: Any) -> Iterator[Hit]:
-    resolved = rbac.of(context)
-    epps = [(w, resolved.account(w)) for w in context.topology.workloads if eppargs.epp_container(w) is not None]
+@scenario_rule("GIE052", "epp-serviceaccount-binding", Severity.ERROR)
+def epp_serviceaccount_binding(scenario: Scenario) -> Iterator[Hit]:
+    """The EPP's `serviceAccountName` (empty means `default`) exists, is a subject (same name and namespace) of the
+    RoleBinding/ClusterRoleBinding carrying the EPP's rules, and their roleRef resolves.
+
+    ## Why it breaks
+    RBAC applies to the pod's ServiceAccount only. A binding naming another account, another namespace or a role
+    that does not exist grants the EPP nothing, so its informers are forbidden and it never becomes Ready; a
+    missing ServiceAccount keeps the pods from being created at all.
+
+    ## Bad
+    ```yaml
+    # Deployment: serviceAccountName unset (runs as `default`)
+    kind: RoleBinding
+    subjects: [{kind: ServiceAccount, name: vllm-epp, namespace: inference}]
+    ```
+
+    ## Good
+    ```yaml
+    # Deployment: serviceAccountName: vllm-epp, namespace inference
+    kind: RoleBinding
+    subjects: [{kind: ServiceAccount, name: vllm-epp, namespace: inference}]
+    ```
+
+    ## Fix
+    Use the same ServiceAccount name and namespace in the Deployment, the ServiceAccount object and every
+    binding subject; point roleRef at the Role or ClusterRole that exists.
+    """
+    resolved = scenario.topology.rbac
+    epps = [(e.workload, resolved.account(e.workload)) for e in scenario.topology.epps]
+    unclaimed = _Unclaimed(resolved, [account for _, account in epps])
     for workload, account in epps:
         if not account.judgeable or not resolved.present(workload):
             continue
-        reaching = [b for b in resolved.bindings if resolved.reaches(b, account)]
+        reaching = resolved.reaching(account)
         for binding in reaching:
             problem = _role_ref_problem(resolved, binding)
             if problem:
@@ -67,7 +93,7 @@ def _check(context: Any) -> Iterator[Hit]:
         yield from _missing_account(resolved, workload.resource, account, reaching)
         if resolved.unknown(workload) or any(_carries_epp_rules(resolved, b) for b in reaching):
             continue
-        yield from _unbound(resolved, workload.resource, account, epps)
+        yield from _unbound(unclaimed, workload.resource, account)
 
 
 def _missing_account(resolved: Rbac, owner: Resource, account: Account, reaching: list[Resource]) -> Iterator[Hit]:
@@ -92,12 +118,25 @@ def _meant_for(binding: Resource, account: Account) -> bool:
                for s in (listed if isinstance(listed, list) else []))
 
 
-def _unbound(resolved: Rbac, owner: Resource, account: Account,
-             epps: list[tuple[Any, Account]]) -> Iterator[Hit]:
+class _Unclaimed:
+    """Bindings that carry the EPP's rules but reach no EPP of the scenario (found once, on first use)."""
+
+    def __init__(self, resolved: Rbac, accounts: list[Account]) -> None:
+        self.resolved, self.accounts = resolved, accounts
+        self._found: list[Resource] | None = None
+
+    def bindings(self) -> list[Resource]:
+        if self._found is None:
+            # A binding that already serves an EPP of the scenario is not another one's.
+            served = {id(b) for account in self.accounts for b in self.resolved.reaching(account)}
+            self._found = [b for b in self.resolved.bindings
+                           if id(b) not in served and _carries_epp_rules(self.resolved, b)]
+        return self._found
+
+
+def _unbound(unclaimed: _Unclaimed, owner: Resource, account: Account) -> Iterator[Hit]:
     """The files bind the EPP's rules, but to some other account."""
-    # A binding that already serves another EPP of the scenario is not this one's.
-    candidates = [b for b in resolved.bindings if _carries_epp_rules(resolved, b) and _meant_for(b, account)
-                  and not any(resolved.reaches(b, other) for _, other in epps)]
+    candidates = [b for b in unclaimed.bindings() if _meant_for(b, account)]
     if not candidates:
         return
     listed = "; ".join(f"{b.kind} {b.name} binds {_subjects_text(b)}" for b in candidates[:3])
@@ -111,18 +150,3 @@ def _unbound(resolved: Rbac, owner: Resource, account: Account,
         yield Hit(account.path, message, target=owner)
 
 
-EPP_SERVICEACCOUNT_BINDING = Rule(
-    id="GIE052", name="epp-serviceaccount-binding", severity=Severity.ERROR, scope="scenario",
-    summary="The EPP's `serviceAccountName` (empty means `default`) exists, is a subject (same name and namespace) "
-            "of the RoleBinding/ClusterRoleBinding carrying the EPP's rules, and their roleRef resolves.",
-    rationale="RBAC applies to the pod's ServiceAccount only. A binding naming another account, another namespace "
-              "or a role that does not exist grants the EPP nothing, so its informers are forbidden and it never "
-              "becomes Ready; a missing ServiceAccount keeps the pods from being created at all.",
-    bad="# Deployment: serviceAccountName unset (runs as `default`)\nkind: RoleBinding\n"
-        "subjects: [{kind: ServiceAccount, name: vllm-epp, namespace: inference}]",
-    good="# Deployment: serviceAccountName: vllm-epp, namespace inference\nkind: RoleBinding\n"
-         "subjects: [{kind: ServiceAccount, name: vllm-epp, namespace: inference}]",
-    fix="Use the same ServiceAccount name and namespace in the Deployment, the ServiceAccount object and every "
-        "binding subject; point roleRef at the Role or ClusterRole that exists.",
-    check=_check,
-)

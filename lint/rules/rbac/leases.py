@@ -8,20 +8,46 @@ EPP's RBAC (rules/epp_rbac.py `judged_epps`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from lint.releases import rbac_needs
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.rules.rbac.watch import judged_epps, rule_text, verbs_missing
-from lint.topology import rbac
+from lint.topology.epps import pool_namespace
 
 
-def _check(context: Any) -> Iterator[Hit]:
-    spec = rbac.needs_table()["leader_election"]
-    for epp in judged_epps(context):
+@scenario_rule("GIE041", "epp-le-rbac", Severity.ERROR)
+def epp_le_rbac(scenario: Scenario) -> Iterator[Hit]:
+    """With `--ha-enable-leader-election`, the EPP's ServiceAccount may manage coordination.k8s.io leases (upstream
+    grants get/list/watch/create/update/patch/delete) and create/patch events in the pool namespace.
+
+    ## Why it breaks
+    controller-runtime's leader election keeps a Lease in the pool namespace. Without get, create and update on
+    it no replica ever acquires it, so none becomes leader and the EPP is never Ready (only those verbs are
+    reported). Without the events grant the election works but its events are rejected (reported as a warning).
+
+    ## Bad
+    ```yaml
+    args: [--ha-enable-leader-election]
+    # no Role with coordination.k8s.io leases bound to the EPP's account
+    ```
+
+    ## Good
+    ```yaml
+    kind: Role
+    rules:
+    - {apiGroups: [coordination.k8s.io], resources: [leases], verbs: [get, list, watch, create, update, patch, delete]}
+    - {apiGroups: [""], resources: [events], verbs: [create, patch]}
+    ```
+
+    ## Fix
+    Add a Role with these rules in the pool namespace and bind it to the EPP's ServiceAccount.
+    """
+    spec = rbac_needs.needs_table()["leader_election"]
+    for epp in judged_epps(scenario):
         if epp.args.opaque or not epp.args.enabled(spec["flag"]):
             continue
-        namespace = rbac.pool_namespace(epp.workload, epp.container, epp.args)
+        namespace = pool_namespace(epp.epp).value
         if namespace is None:
             continue
         gaps = []  # (need, verbs missing)
@@ -51,19 +77,3 @@ def _check(context: Any) -> Iterator[Hit]:
             yield Hit(flag.path, text, severity=severity, target=epp.workload.resource)
 
 
-EPP_LE_RBAC = Rule(
-    id="GIE041", name="epp-le-rbac", severity=Severity.ERROR, scope="scenario",
-    summary="With `--ha-enable-leader-election`, the EPP's ServiceAccount may manage coordination.k8s.io leases "
-            "(upstream grants get/list/watch/create/update/patch/delete) and create/patch events in the pool "
-            "namespace.",
-    rationale="controller-runtime's leader election keeps a Lease in the pool namespace. Without get, create and "
-              "update on it no replica ever acquires it, so none becomes leader and the EPP is never Ready (only "
-              "those verbs are reported). Without the events grant the election works but its events are rejected "
-              "(reported as a warning).",
-    bad="args: [--ha-enable-leader-election]\n# no Role with coordination.k8s.io leases bound to the EPP's account",
-    good="kind: Role\nrules:\n- {apiGroups: [coordination.k8s.io], resources: [leases], "
-         "verbs: [get, list, watch, create, update, patch, delete]}\n"
-         "- {apiGroups: [\"\"], resources: [events], verbs: [create, patch]}",
-    fix="Add a Role with these rules in the pool namespace and bind it to the EPP's ServiceAccount.",
-    check=_check,
-)

@@ -8,15 +8,18 @@ a role outside the files, an aggregated ClusterRole, placeholders) the rules sta
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lint.releases import rbac_needs
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.shape import strings
-from lint.topology import eppargs, rbac
+from lint.source.resources import Resource
+from lint.topology import eppargs
 from lint.topology.eppargs import EppArgs
+from lint.topology.epps import Epp, pool_namespace, watched_pool_group
 from lint.topology.model import Container, Workload, string_map
 from lint.topology.rbac import Account, PolicyRule, Rbac
 
@@ -24,14 +27,24 @@ WATCHED = frozenset({"pods", "inferencepools", "inferencemodels", "inferenceobje
 
 
 @dataclass(frozen=True)
-class Epp:
-    """An EPP workload of the scenario whose RBAC the files define."""
+class JudgedEpp:
+    """An EPP of the scenario whose RBAC the files define, with its account and the scenario's RBAC."""
 
-    workload: Workload
-    container: Container
-    args: EppArgs
+    epp: Epp
     account: Account
     rbac: Rbac
+
+    @property
+    def workload(self) -> Workload:
+        return self.epp.workload
+
+    @property
+    def container(self) -> Container:
+        return self.epp.container
+
+    @property
+    def args(self) -> EppArgs:
+        return self.epp.args
 
     @property
     def who(self) -> str:
@@ -43,24 +56,23 @@ def watch_rules(resolved: Rbac, workload: Workload) -> list[PolicyRule]:
     return [r for r in resolved.bound_rules(workload) if r.resources & (WATCHED | {"*"})]
 
 
-def judged_epps(context: Any) -> Iterator[Epp]:
+def judged_epps(scenario: Scenario) -> Iterator[JudgedEpp]:
     """EPP workloads whose account is bound, in the linted files, to the EPP's watch RBAC."""
-    resolved = rbac.of(context)
-    for workload in context.topology.workloads:
-        container = eppargs.epp_container(workload)
-        if container is None or eppargs.is_llmd(container):
+    resolved = scenario.topology.rbac
+    for epp in scenario.topology.epps:
+        workload = epp.workload
+        if eppargs.is_llmd(epp.container):
             continue  # llm-d schedulers watch other groups too (llm-d.ai): the upstream table does not apply
         if not resolved.present(workload) or resolved.unknown(workload):
             continue
         if not watch_rules(resolved, workload):
             continue  # the EPP's RBAC is not among the linted files (or not bound to it: GIE052)
-        args = eppargs.epp_args(workload, container, context.release)
-        if any(not flag.known and not flag.ignored for flag in args.flags):
+        if any(not flag.known and not flag.ignored for flag in epp.args.flags):
             continue  # the EPP exits on the unknown flag before RBAC matters (reported by the flag rules)
-        yield Epp(workload, container, args, resolved.account(workload), resolved)
+        yield JudgedEpp(epp, resolved.account(workload), resolved)
 
 
-def verbs_missing(epp: Epp, group: str, resource: str, verbs: list[str], namespace: str | None) -> list[str]:
+def verbs_missing(epp: JudgedEpp, group: str, resource: str, verbs: list[str], namespace: str | None) -> list[str]:
     return [v for v in verbs if not epp.rbac.allows(epp.workload, group, resource, v, namespace)]
 
 
@@ -72,7 +84,7 @@ def rule_text(group: str, resource: str, verbs: list[str]) -> str:
     return f'{{apiGroups: ["{group}"], resources: [{resource}], verbs: [{", ".join(verbs)}]}}'
 
 
-def _anchor(epp: Epp, resource: str, was: str | None) -> tuple[PolicyRule | None, str]:
+def _anchor(epp: JudgedEpp, resource: str, was: str | None) -> tuple[PolicyRule | None, str]:
     """Where to point: a rule naming the resource (wrong group or verbs), else its predecessor, else the role."""
     rules = watch_rules(epp.rbac, epp.workload)
     for wanted in (resource, was):
@@ -88,22 +100,50 @@ def _anchor(epp: Epp, resource: str, was: str | None) -> tuple[PolicyRule | None
 
 # GIE050 ---------------------------------------------------------------------------------------------
 
-def _kind_in_use(context: Any, kind: str, plural: str, group: str) -> bool:
+def _kind_in_use(scenario: Scenario, kind: str, plural: str, group: str) -> bool:
     """Does the scenario show the CRD installed (objects of the kind, or the CRD itself)?"""
-    return any(r.kind == kind or (r.kind == "CustomResourceDefinition" and r.name == f"{plural}.{group}")
-               for r in context.resources)
+    topology = scenario.topology
+    return topology.has_kind(kind) or topology.named("CustomResourceDefinition", "", f"{plural}.{group}") is not None
 
 
-def _check_watch(context: Any) -> Iterator[Hit]:
-    table = rbac.needs(context.release)
-    verbs: list[str] = rbac.needs_table()["watch_verbs"]
-    for epp in judged_epps(context):
-        namespace = rbac.pool_namespace(epp.workload, epp.container, epp.args)
+@scenario_rule("GIE050", "epp-rbac-watch", Severity.ERROR)
+def epp_rbac_watch(scenario: Scenario) -> Iterator[Hit]:
+    """The EPP's ServiceAccount may get/list/watch, in the pool namespace, everything its release watches: pods,
+    inferencepools in the group it watches pools in, and inferencemodels (v0.x), inferenceobjectives (v1.x) and
+    inferencemodelrewrites (v1.3+).
+
+    ## Why it breaks
+    The EPP reads these through informers. A forbidden list/watch keeps the cache from syncing, so the EPP never
+    becomes Ready (or its manager exits). The classic case is a pool moved to inference.networking.k8s.io/v1
+    while the Role still grants inferencepools only in the x-k8s group. From v1.1 objectives and rewrites are
+    watched only when their CRD is installed: without such objects in the files a missing grant is a warning.
+
+    ## Bad
+    ```yaml
+    # pool: inference.networking.k8s.io/v1
+    rules:
+    - {apiGroups: [inference.networking.x-k8s.io], resources: [inferencepools], verbs: [get, watch, list]}
+    ```
+
+    ## Good
+    ```yaml
+    rules:
+    - {apiGroups: [inference.networking.k8s.io], resources: [inferencepools], verbs: [get, watch, list]}
+    ```
+
+    ## Fix
+    Add the missing rule to a Role in the pool namespace (or a ClusterRole) bound to the EPP's ServiceAccount.
+    """
+    verbs: list[str] = rbac_needs.needs_table()["watch_verbs"]
+    for epp in judged_epps(scenario):
+        table = rbac_needs.needs(epp.epp.release)
+        namespace = pool_namespace(epp.epp).value
         if namespace is None:
             continue
-        pool_group = rbac.watched_pool_group(epp.workload, epp.container, epp.args, context.release)
+        pool_group = watched_pool_group(epp.epp)
         pool_name = epp.args.value("pool-name")
-        pool = next((p for p in context.topology.pools if p.name == pool_name and p.namespace == namespace), None)
+        named = scenario.topology.pools_named(namespace, pool_name) if pool_name is not None else []
+        pool = named[0] if named else None
         for need in table["watch"]:
             group = pool_group if need["group"] == "pool" else need["group"]
             if group is None or (need["group"] == "pool" and pool is not None and pool.resource.group != group):
@@ -114,7 +154,7 @@ def _check_watch(context: Any) -> Iterator[Hit]:
                 continue
             severity = None
             condition = ""
-            if need["when"] == "installed" and not _kind_in_use(context, need.get("kind", ""), resource, group):
+            if need["when"] == "installed" and not _kind_in_use(scenario, need.get("kind", ""), resource, group):
                 severity = Severity.WARNING
                 condition = f" once the {need.get('kind', resource)} CRD is installed (the standard install ships it)"
             rule, note = _anchor(epp, resource, need.get("was"))
@@ -130,27 +170,30 @@ def _check_watch(context: Any) -> Iterator[Hit]:
                       severity=severity, target=rule.role)
 
 
-EPP_RBAC_WATCH = Rule(
-    id="GIE050", name="epp-rbac-watch", severity=Severity.ERROR, scope="scenario",
-    summary="The EPP's ServiceAccount may get/list/watch, in the pool namespace, everything its release watches: "
-            "pods, inferencepools in the group it watches pools in, and inferencemodels (v0.x), "
-            "inferenceobjectives (v1.x) and inferencemodelrewrites (v1.3+).",
-    rationale="The EPP reads these through informers. A forbidden list/watch keeps the cache from syncing, so the "
-              "EPP never becomes Ready (or its manager exits). The classic case is a pool moved to "
-              "inference.networking.k8s.io/v1 while the Role still grants inferencepools only in the x-k8s group. "
-              "From v1.1 objectives and rewrites are watched only when their CRD is installed: without such "
-              "objects in the files a missing grant is a warning.",
-    bad="# pool: inference.networking.k8s.io/v1\nrules:\n"
-        "- {apiGroups: [inference.networking.x-k8s.io], resources: [inferencepools], verbs: [get, watch, list]}",
-    good="rules:\n- {apiGroups: [inference.networking.k8s.io], resources: [inferencepools], verbs: [get, watch, list]}",
-    fix="Add the missing rule to a Role in the pool namespace (or a ClusterRole) bound to the EPP's ServiceAccount.",
-    check=_check_watch,
-)
-
-
 # GIE051 ---------------------------------------------------------------------------------------------
 
-def _targets(monitor: Any, epp: Epp, context: Any) -> bool:
+_MONITOR_KINDS = ("ServiceMonitor", "PodMonitor", "PodMonitoring", "ClusterPodMonitoring")
+
+
+class _Monitors:
+    """Monitors by the namespaces they watch (`namespaceSelector.matchNames`, else their own)."""
+
+    def __init__(self, monitors: Iterable[Resource]) -> None:
+        self.everywhere: list[Resource] = []
+        self.by_namespace: dict[str, list[Resource]] = {}
+        for monitor in monitors:
+            if monitor.kind == "ClusterPodMonitoring":
+                self.everywhere.append(monitor)
+                continue
+            names = monitor.get("spec", "namespaceSelector", "matchNames")
+            for namespace in set(strings(names)) if isinstance(names, list) else {monitor.namespace}:
+                self.by_namespace.setdefault(namespace, []).append(monitor)
+
+    def near(self, namespace: str) -> list[Resource]:
+        return self.everywhere + self.by_namespace.get(namespace, [])
+
+
+def _targets(monitor: Resource, epp: JudgedEpp, scenario: Scenario) -> bool:
     """A ServiceMonitor selecting a Service of the EPP's pods, or a PodMonitoring selecting the pods."""
     selector = string_map(monitor.get("spec", "selector", "matchLabels"))
     if not selector:
@@ -160,26 +203,51 @@ def _targets(monitor: Any, epp: Epp, context: Any) -> bool:
     if monitor.kind in ("PodMonitoring", "ClusterPodMonitoring", "PodMonitor"):
         near = monitor.kind == "ClusterPodMonitoring" or epp.workload.namespace in namespaces
         return near and selector.items() <= epp.workload.labels.items()
-    for service in context.topology.services_in(epp.workload.namespace):
+    for service in scenario.topology.services_in(epp.workload.namespace):
         labels = string_map(service.get("metadata", "labels")) or {}
         if epp.workload.namespace in namespaces and selector.items() <= labels.items() \
-                and epp.workload in context.topology.epp_workloads(service):
+                and epp.workload in scenario.topology.epp_workloads(service):
             return True
     return False
 
 
-def _check_metrics_auth(context: Any) -> Iterator[Hit]:
-    mode = rbac.needs(context.release)["metrics_auth"]
-    grants: list[dict[str, Any]] = rbac.needs_table()["metrics_auth_grants"]
-    monitors = [r for r in context.resources if r.kind in ("ServiceMonitor", "PodMonitor", "PodMonitoring",
-                                                           "ClusterPodMonitoring")]
-    for epp in judged_epps(context):
+@scenario_rule("GIE051", "epp-rbac-metrics-auth", Severity.WARNING)
+def epp_rbac_metrics_auth(scenario: Scenario) -> Iterator[Hit]:
+    """With metrics authentication on (always before v1.1; `--metrics-endpoint-auth`, default true, from v1.1), the
+    EPP's ServiceAccount may create tokenreviews and subjectaccessreviews.
+
+    ## Why it breaks
+    The EPP protects /metrics with controller-runtime's authn/authz filter, which asks the API server about
+    every caller. Without these cluster-wide grants each scrape fails with 401/403/500 and the EPP exports
+    nothing. It is an error when a ServiceMonitor or PodMonitoring in the files targets the EPP.
+
+    ## Bad
+    ```yaml
+    # EPP bound only to a Role with pods and inferencepools; no tokenreviews grant
+    ```
+
+    ## Good
+    ```yaml
+    kind: ClusterRole
+    rules:
+    - {apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}
+    - {apiGroups: [authorization.k8s.io], resources: [subjectaccessreviews], verbs: [create]}
+    ```
+
+    ## Fix
+    Bind a ClusterRole with these two rules to the EPP's ServiceAccount through a ClusterRoleBinding, or turn
+    metrics authentication off with `--metrics-endpoint-auth=false` (v1.1+).
+    """
+    grants: list[dict[str, Any]] = rbac_needs.needs_table()["metrics_auth_grants"]
+    monitors = _Monitors(scenario.topology.of_kind(*_MONITOR_KINDS))
+    for epp in judged_epps(scenario):
+        mode = rbac_needs.needs(epp.epp.release)["metrics_auth"]
         if isinstance(mode, dict) and (epp.args.opaque or not epp.args.enabled(mode["flag"])):
             continue  # auth is switched off, or the command line cannot be read
         missing = [g for g in grants if verbs_missing(epp, g["group"], g["resource"], g["verbs"], None)]
         if not missing:
             continue
-        scraped = any(_targets(m, epp, context) for m in monitors)
+        scraped = any(_targets(m, epp, scenario) for m in monitors.near(epp.workload.namespace))
         what = " and ".join(f"{g['verbs'][0]} {g['resource']}.{g['group']}" for g in missing)
         off = " or pass `--metrics-endpoint-auth=false`" if isinstance(mode, dict) else ""
         yield Hit(epp.account.path, f"{epp.who} may not {what} (cluster-wide: only a ClusterRoleBinding grants "
@@ -189,18 +257,3 @@ def _check_metrics_auth(context: Any) -> Iterator[Hit]:
                   severity=Severity.ERROR if scraped else None, target=epp.workload.resource)
 
 
-EPP_RBAC_METRICS_AUTH = Rule(
-    id="GIE051", name="epp-rbac-metrics-auth", severity=Severity.WARNING, scope="scenario",
-    summary="With metrics authentication on (always before v1.1; `--metrics-endpoint-auth`, default true, from "
-            "v1.1), the EPP's ServiceAccount may create tokenreviews and subjectaccessreviews.",
-    rationale="The EPP protects /metrics with controller-runtime's authn/authz filter, which asks the API server "
-              "about every caller. Without these cluster-wide grants each scrape fails with 401/403/500 and the EPP "
-              "exports nothing. It is an error when a ServiceMonitor or PodMonitoring in the files targets the EPP.",
-    bad="# EPP bound only to a Role with pods and inferencepools; no tokenreviews grant",
-    good="kind: ClusterRole\nrules:\n"
-         "- {apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}\n"
-         "- {apiGroups: [authorization.k8s.io], resources: [subjectaccessreviews], verbs: [create]}",
-    fix="Bind a ClusterRole with these two rules to the EPP's ServiceAccount through a ClusterRoleBinding, or "
-        "turn metrics authentication off with `--metrics-endpoint-auth=false` (v1.1+).",
-    check=_check_metrics_auth,
-)

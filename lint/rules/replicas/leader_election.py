@@ -3,58 +3,81 @@
 With `--ha-enable-leader-election` the EPP replicas compete for one Lease; only the leader is Ready,
 so N replicas are one active scheduler plus N-1 standbys. Without it every replica is an independent
 scheduler with its own prefix-cache index and queues (rules.md §2.4, §4.5, §5). Replica counts and
-their HPA come from lint/topology/replicas.py, the LE flag from lint/topology/eppargs.py.
+their HPA come from `Topology.replicas`, leader election from `Epp.leader_election`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
-from lint.schema.violation import JsonPath
+from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.shape import JsonPath
 from lint.source.placeholders import unresolved
 from lint.source.resources import Resource
-from lint.topology import eppargs
-from lint.topology.eppargs import EppArgs
+from lint.topology.epps import Epp, pool_namespace
 from lint.topology.model import Container, Workload
-from lint.topology.replicas import LeaderElection, Replicas, leader_election, replicas_of, where
-from lint.topology.stacks import bound_rbac, grants_leases, service_account
+from lint.topology.replicas import Replicas, where
+from lint.topology.stacks import grants_leases
 
 _LE = "--ha-enable-leader-election"
 _LE_PROBES = {"liveness", "readiness"}
 
 
-def epp_workloads(context: Any) -> Iterator[tuple[Workload, Replicas, LeaderElection]]:
-    """Every EPP pod template with its replicas and leader-election state (each object once)."""
+def epp_objects(scenario: Scenario) -> Iterator[tuple[Epp, Replicas]]:
+    """Every EPP workload object with its replicas (an object with two EPP templates counts once)."""
     seen: set[int] = set()
-    for workload in context.topology.workloads:
-        if not workload.epp or id(workload.resource) in seen:
-            continue
-        seen.add(id(workload.resource))
-        le = leader_election(workload, context.release)
-        if le is not None:
-            yield workload, replicas_of(context.topology, context.resources, workload.resource), le
+    for epp in scenario.topology.epps:
+        if id(epp.resource) not in seen:
+            seen.add(id(epp.resource))
+            yield epp, scenario.topology.replicas_of(epp.resource)
 
 
-def _probe_services(workload: Workload, container_path: Any) -> list[tuple[Any, str]]:
+def _probe_services(container: Container) -> list[tuple[JsonPath, str]]:
     """(path of `grpc.service`, name) of the EPP container's liveness/readiness probes."""
-    container = next((c for c in workload.containers if c.path == container_path), None)
     found = []
     for probe in ("livenessProbe", "readinessProbe"):
-        grpc = container.data.get(probe) if container else None
-        grpc = grpc.get("grpc") if isinstance(grpc, dict) else None
-        service = grpc.get("service") if isinstance(grpc, dict) else None
+        grpc = container.grpc_probe(probe)
+        service = grpc.get("service") if grpc is not None else None
         if isinstance(service, str):
-            found.append(((*container_path, probe, "grpc", "service"), service))
+            found.append(((*container.path, probe, "grpc", "service"), service))
     return found
 
 
 # GIE040 ---------------------------------------------------------------------------------------------
 
-def _check_replicas_without_le(context: Any) -> Iterator[Hit]:
-    for workload, replicas, le in epp_workloads(context):
+@scenario_rule("GIE040", "epp-replicas-without-le", Severity.WARNING)
+def epp_replicas_without_le(scenario: Scenario) -> Iterator[Hit]:
+    """An EPP with more than one replica (or an HPA that may scale it past one) runs with
+    `--ha-enable-leader-election`.
+
+    ## Why it breaks
+    Without leader election every EPP replica is Ready and receives ext_proc streams. Each keeps its own
+    prefix-cache index and flow-control queues, so prefix affinity and priority guarantees weaken as traffic
+    spreads over independent schedulers. Upstream recommends one active replica.
+
+    ## Bad
+    ```yaml
+    kind: Deployment  # the EPP
+    spec:
+      replicas: 3
+      # args: no --ha-enable-leader-election
+    ```
+
+    ## Good
+    ```yaml
+    spec:
+      replicas: 1
+    # or: replicas: 3 with --ha-enable-leader-election, liveness/readiness probes,
+    # lease RBAC and strategy: Recreate
+    ```
+
+    ## Fix
+    Run one EPP replica, or enable leader election for one active leader and hot standbys. Suppress the rule
+    when active-active EPPs are intended.
+    """
+    for epp, replicas in epp_objects(scenario):
+        workload, le = epp.workload, epp.leader_election
         if le.on is not False:
             continue
         advice = ("set replicas: 1 (this EPP release has no leader election; it arrived in v1.0.0)"
@@ -74,26 +97,37 @@ def _check_replicas_without_le(context: Any) -> Iterator[Hit]:
                       f"queues, so prefix affinity and priorities degrade; {advice}", target=workload.resource)
 
 
-EPP_REPLICAS_WITHOUT_LE = Rule(
-    id="GIE040", name="epp-replicas-without-le", severity=Severity.WARNING, scope="scenario",
-    summary="An EPP with more than one replica (or an HPA that may scale it past one) runs with "
-            "`--ha-enable-leader-election`.",
-    rationale="Without leader election every EPP replica is Ready and receives ext_proc streams. Each keeps its own "
-              "prefix-cache index and flow-control queues, so prefix affinity and priority guarantees weaken as "
-              "traffic spreads over independent schedulers. Upstream recommends one active replica.",
-    bad="kind: Deployment  # the EPP\nspec:\n  replicas: 3\n  # args: no --ha-enable-leader-election",
-    good="spec:\n  replicas: 1\n# or: replicas: 3 with --ha-enable-leader-election, liveness/readiness probes,\n"
-         "# lease RBAC and strategy: Recreate",
-    fix="Run one EPP replica, or enable leader election for one active leader and hot standbys. Suppress the "
-        "rule when active-active EPPs are intended.",
-    check=_check_replicas_without_le,
-)
-
-
 # GIE042 ---------------------------------------------------------------------------------------------
 
-def _check_strategy(context: Any) -> Iterator[Hit]:
-    for workload, replicas, le in epp_workloads(context):
+@scenario_rule("GIE042", "epp-le-strategy", Severity.WARNING)
+def epp_le_strategy(scenario: Scenario) -> Iterator[Hit]:
+    """An EPP Deployment with leader election and more than one replica uses `strategy.type: Recreate`.
+
+    ## Why it breaks
+    Only the lease holder is Ready. During a RollingUpdate the new pods cannot become Ready while the old leader
+    holds the lease, and the old leader is not stopped until new pods are Ready, so the rollout stalls
+    (upstream's "rolling update stuck" fix switched the chart to Recreate).
+
+    ## Bad
+    ```yaml
+    spec:
+      replicas: 3
+      strategy: {type: RollingUpdate}
+      # args: --ha-enable-leader-election
+    ```
+
+    ## Good
+    ```yaml
+    spec:
+      replicas: 3
+      strategy: {type: Recreate}
+    ```
+
+    ## Fix
+    Set `spec.strategy.type: Recreate`; the leader releases the lease on shutdown, so failover is quick.
+    """
+    for epp, replicas in epp_objects(scenario):
+        workload, le = epp.workload, epp.leader_election
         resource = workload.resource
         most = replicas.most
         if le.on is not True or resource.kind != "Deployment" or most is None or most <= 1:
@@ -112,37 +146,52 @@ def _check_strategy(context: Any) -> Iterator[Hit]:
                   target=resource)
 
 
-EPP_LE_STRATEGY = Rule(
-    id="GIE042", name="epp-le-strategy", severity=Severity.WARNING, scope="scenario",
-    summary="An EPP Deployment with leader election and more than one replica uses `strategy.type: Recreate`.",
-    rationale="Only the lease holder is Ready. During a RollingUpdate the new pods cannot become Ready while the "
-              "old leader holds the lease, and the old leader is not stopped until new pods are Ready, so the "
-              "rollout stalls (upstream's \"rolling update stuck\" fix switched the chart to Recreate).",
-    bad="spec:\n  replicas: 3\n  strategy: {type: RollingUpdate}\n  # args: --ha-enable-leader-election",
-    good="spec:\n  replicas: 3\n  strategy: {type: Recreate}",
-    fix="Set `spec.strategy.type: Recreate`; the leader releases the lease on shutdown, so failover is quick.",
-    check=_check_strategy,
-)
-
-
 # GIE043 ---------------------------------------------------------------------------------------------
 
-def lease_roles(context: Any, workload: Workload) -> list[Resource]:
-    """(Cluster)Roles granting `leases` that are bound to the workload's ServiceAccount in its namespace."""
-    rbac = bound_rbac(context.resources, service_account(workload), workload.namespace)
-    return [r for r in rbac if r.kind in ("Role", "ClusterRole") and grants_leases(r)]
+def lease_roles(scenario: Scenario, workload: Workload) -> list[Resource]:
+    """(Cluster)Roles granting `leases` that are bound to the workload's ServiceAccount."""
+    rbac = scenario.topology.rbac
+    roles = {id(g.role.resource): g.role.resource for g in rbac.grants(rbac.account(workload)) if g.role is not None}
+    return [role for role in roles.values() if grants_leases(role)]
 
 
-def _check_consistency(context: Any) -> Iterator[Hit]:
-    for workload, replicas, le in epp_workloads(context):
+@scenario_rule("GIE043", "epp-le-consistency", Severity.WARNING)
+def epp_le_consistency(scenario: Scenario) -> Iterator[Hit]:
+    """The leader-election flag, the probes' gRPC service names, the lease RBAC and the replica count agree.
+
+    ## Why it breaks
+    `liveness`/`readiness` probe services and a lease Role only make sense with `--ha-enable-leader-election`.
+    When the flag is missing, leader election is silently off and every replica schedules on its own (the chart
+    v1.0.0 `enableLeaderElection` defect). The flag with a single replica is valid but gives no failover
+    (reported as info).
+
+    ## Bad
+    ```yaml
+    replicas: 3
+    args: [--pool-name=my-pool]   # no --ha-enable-leader-election
+    livenessProbe: {grpc: {port: 9003, service: liveness}}
+    ```
+
+    ## Good
+    ```yaml
+    replicas: 3
+    args: [--pool-name=my-pool, --ha-enable-leader-election]
+    livenessProbe: {grpc: {port: 9003, service: liveness}}
+    ```
+
+    ## Fix
+    Add `--ha-enable-leader-election` to the EPP args, or remove the leader-election probes and lease RBAC.
+    """
+    for epp, replicas in epp_objects(scenario):
+        workload, le = epp.workload, epp.leader_election
         container_path = le.args_path[:-1]
         if le.on is False and le.available:
-            signs = [f"the {path[-3].removesuffix('Probe')} probe asks for gRPC service `{name}` "
+            signs = [f"the {str(path[-3]).removesuffix('Probe')} probe asks for gRPC service `{name}` "
                      f"(line {workload.resource.locate(path).line})"
-                     for path, name in _probe_services(workload, container_path) if name in _LE_PROBES]
+                     for path, name in _probe_services(epp.container) if name in _LE_PROBES]
             file = workload.resource.file
             signs += [f"{role.kind} {role.name} ({where(role, ('rules',), file)}) grants the leader-election lease"
-                      for role in lease_roles(context, workload)]
+                      for role in lease_roles(scenario, workload)]
             if not signs:
                 continue
             path = le.flag.path if le.flag is not None else (
@@ -158,51 +207,38 @@ def _check_consistency(context: Any) -> Iterator[Hit]:
                       f"{_LE}", severity=Severity.INFO, target=workload.resource)
 
 
-EPP_LE_CONSISTENCY = Rule(
-    id="GIE043", name="epp-le-consistency", severity=Severity.WARNING, scope="scenario",
-    summary="The leader-election flag, the probes' gRPC service names, the lease RBAC and the replica count agree.",
-    rationale="`liveness`/`readiness` probe services and a lease Role only make sense with "
-              "`--ha-enable-leader-election`. When the flag is missing, leader election is silently off and every "
-              "replica schedules on its own (the chart v1.0.0 `enableLeaderElection` defect). The flag with a "
-              "single replica is valid but gives no failover (reported as info).",
-    bad="replicas: 3\nargs: [--pool-name=my-pool]   # no --ha-enable-leader-election\n"
-        "livenessProbe: {grpc: {port: 9003, service: liveness}}",
-    good="replicas: 3\nargs: [--pool-name=my-pool, --ha-enable-leader-election]\n"
-         "livenessProbe: {grpc: {port: 9003, service: liveness}}",
-    fix="Add `--ha-enable-leader-election` to the EPP args, or remove the leader-election probes and lease RBAC.",
-    check=_check_consistency,
-)
-
-
 # GIE044 ---------------------------------------------------------------------------------------------
 
-def _pool_namespace(workload: Workload, container: Container, args: EppArgs) -> str | None:
-    """The EPP's effective pool namespace (the lease namespace): flag, else env NAMESPACE, else `default`.
+@scenario_rule("GIE044", "epp-lease-shared", Severity.WARNING)
+def epp_lease_shared(scenario: Scenario) -> Iterator[Hit]:
+    """Two leader-electing EPP Deployments do not serve the same pool name and namespace.
 
-    None when it cannot be known (placeholders, env from a ConfigMap)."""
-    value = args.value("pool-namespace")
-    if value:
-        return None if unresolved(value) else value
-    envs = container.data.get("env")
-    for env in envs if isinstance(envs, list) else []:
-        if isinstance(env, dict) and env.get("name") == "NAMESPACE":
-            if isinstance(env.get("value"), str):
-                return None if unresolved(env["value"]) else env["value"] or "default"
-            source = env.get("valueFrom")
-            ref = source.get("fieldRef") if isinstance(source, dict) else None
-            field = ref.get("fieldPath") if isinstance(ref, dict) else None
-            return workload.namespace if field == "metadata.namespace" else None
-    return "default"
+    ## Why it breaks
+    The lease is named `epp-<pool namespace>-<pool name>.gateway-api-inference-extension.sigs.k8s.io`, so two
+    EPP Deployments for the same pool compete for one lease: one pod across both leads and the other Deployment
+    stays NotReady.
 
+    ## Bad
+    ```yaml
+    # Deployments epp-a and epp-b, both:
+    args: [--pool-name=my-pool, --ha-enable-leader-election]
+    ```
 
-def _check_lease_shared(context: Any) -> Iterator[Hit]:
+    ## Good
+    ```yaml
+    # one EPP Deployment per pool
+    args: [--pool-name=my-pool, --ha-enable-leader-election]
+    ```
+
+    ## Fix
+    Run a single EPP Deployment per pool (scale it with replicas), or point each at its own pool.
+    """
     holders: dict[tuple[str, str], Workload] = {}
-    for workload, _, le in epp_workloads(context):
-        container = eppargs.epp_container(workload)
-        if le.on is not True or container is None:
+    for epp, _ in epp_objects(scenario):
+        workload, le = epp.workload, epp.leader_election
+        if le.on is not True:
             continue
-        args = eppargs.epp_args(workload, container, context.release)
-        pool, namespace = args.get("pool-name"), _pool_namespace(workload, container, args)
+        pool, namespace = epp.args.get("pool-name"), pool_namespace(epp).value
         if pool is None or pool.value is None or unresolved(pool.value) or namespace is None:
             continue
         key = (namespace, pool.value)
@@ -220,23 +256,35 @@ def _check_lease_shared(context: Any) -> Iterator[Hit]:
                   target=workload.resource)
 
 
-EPP_LEASE_SHARED = Rule(
-    id="GIE044", name="epp-lease-shared", severity=Severity.WARNING, scope="scenario",
-    summary="Two leader-electing EPP Deployments do not serve the same pool name and namespace.",
-    rationale="The lease is named `epp-<pool namespace>-<pool name>.gateway-api-inference-extension.sigs.k8s.io`, "
-              "so two EPP Deployments for the same pool compete for one lease: one pod across both leads and the "
-              "other Deployment stays NotReady.",
-    bad="# Deployments epp-a and epp-b, both:\nargs: [--pool-name=my-pool, --ha-enable-leader-election]",
-    good="# one EPP Deployment per pool\nargs: [--pool-name=my-pool, --ha-enable-leader-election]",
-    fix="Run a single EPP Deployment per pool (scale it with replicas), or point each at its own pool.",
-    check=_check_lease_shared,
-)
-
-
 # GIE047 ---------------------------------------------------------------------------------------------
 
-def _check_hpa_with_le(context: Any) -> Iterator[Hit]:
-    for workload, replicas, le in epp_workloads(context):
+@scenario_rule("GIE047", "epp-hpa-with-le", Severity.WARNING)
+def epp_hpa_with_le(scenario: Scenario) -> Iterator[Hit]:
+    """No HorizontalPodAutoscaler scales an EPP that runs with leader election.
+
+    ## Why it breaks
+    With leader election exactly one EPP replica is Ready and schedules every request; the others wait for the
+    lease. Scaling out adds standbys, not throughput, and the idle standbys dilute the utilisation the HPA
+    averages, so it reacts to the wrong signal.
+
+    ## Bad
+    ```yaml
+    kind: HorizontalPodAutoscaler
+    spec:
+      scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: my-epp}
+    # my-epp args: --ha-enable-leader-election
+    ```
+
+    ## Good
+    ```yaml
+    # no HPA on the EPP; fixed replicas: 3 with leader election (1 active, 2 standbys)
+    ```
+
+    ## Fix
+    Delete the HPA, set a fixed replica count for failover, and size the EPP's CPU for the load.
+    """
+    for epp, replicas in epp_objects(scenario):
+        workload, le = epp.workload, epp.leader_election
         if le.on is True and replicas.hpa is not None:
             yield Hit(("spec", "scaleTargetRef"), f"this HPA scales EPP {workload.resource.ref}, which runs with "
                       f"{_LE}: only the leader schedules, so added replicas are standbys, not capacity; remove the "
@@ -244,15 +292,3 @@ def _check_hpa_with_le(context: Any) -> Iterator[Hit]:
                       target=replicas.hpa.resource)
 
 
-EPP_HPA_WITH_LE = Rule(
-    id="GIE047", name="epp-hpa-with-le", severity=Severity.WARNING, scope="scenario",
-    summary="No HorizontalPodAutoscaler scales an EPP that runs with leader election.",
-    rationale="With leader election exactly one EPP replica is Ready and schedules every request; the others wait "
-              "for the lease. Scaling out adds standbys, not throughput, and the idle standbys dilute the "
-              "utilisation the HPA averages, so it reacts to the wrong signal.",
-    bad="kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, "
-        "name: my-epp}\n# my-epp args: --ha-enable-leader-election",
-    good="# no HPA on the EPP; fixed replicas: 3 with leader election (1 active, 2 standbys)",
-    fix="Delete the HPA, set a fixed replica count for failover, and size the EPP's CPU for the load.",
-    check=_check_hpa_with_le,
-)

@@ -8,29 +8,51 @@ only latency. Reported as info: a small dev setup may want exactly that.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
-from lint.source.placeholders import unresolved
-from lint.topology.model import Pool, Topology
-from lint.topology.replicas import Replicas, replicas_of
+from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.topology import Topology
+from lint.topology.model import Pool
+from lint.topology.replicas import Replicas
 
 
-def model_servers(topology: Topology, resources: Any, pool: Pool) -> list[Replicas]:
+def _selected(topology: Topology, pool: Pool) -> list[Replicas]:
     """The workload objects a pool selects (EPPs excluded), each once, with their replicas."""
-    if not pool.selector or any(unresolved(k) or unresolved(v) for k, v in pool.selector.items()):
-        return []
     found: dict[int, Replicas] = {}
-    for workload in topology.pods_matching(pool.namespace, pool.selector):
-        if not topology.is_epp(workload) and id(workload.resource) not in found:
-            found[id(workload.resource)] = replicas_of(topology, resources, workload.resource)
+    for workload in topology.model_servers(pool) or []:
+        found.setdefault(id(workload.resource), topology.replicas_of(workload.resource))
     return list(found.values())
 
 
-def _check(context: Any) -> Iterator[Hit]:
-    for pool in context.topology.pools:
-        servers = model_servers(context.topology, context.resources, pool)
+@scenario_rule("GIE046", "model-server-single-replica", Severity.INFO)
+def model_server_single_replica(scenario: Scenario) -> Iterator[Hit]:
+    """The model servers an InferencePool selects run more than one replica in total.
+
+    ## Why it breaks
+    The EPP picks one of the pool's Ready endpoints per request by queue length, KV-cache use and prefix
+    affinity. With a single endpoint there is no choice to make: the pool still works, but the scheduler only
+    adds a hop (upstream manifests run 3 model-server replicas).
+
+    ## Bad
+    ```yaml
+    kind: Deployment   # selected by the pool
+    spec:
+      replicas: 1
+    ```
+
+    ## Good
+    ```yaml
+    kind: Deployment   # selected by the pool
+    spec:
+      replicas: 3
+    ```
+
+    ## Fix
+    Raise the model-server Deployment's replicas (or its HPA minReplicas) to 2 or more; ignore the note for a
+    deliberate single-server setup.
+    """
+    for pool in scenario.topology.pools:
+        servers = _selected(scenario.topology, pool)
         # Unknown counts (placeholders, DaemonSets) and LeaderWorkerSets (pods per group) say nothing certain.
         if len(servers) != 1 or servers[0].most != 1 or servers[0].resource.kind == "LeaderWorkerSet":
             continue
@@ -41,15 +63,3 @@ def _check(context: Any) -> Iterator[Hit]:
                   f"EPP to balance load and prefix-cache hits", target=only.resource)
 
 
-MODEL_SERVER_SINGLE_REPLICA = Rule(
-    id="GIE046", name="model-server-single-replica", severity=Severity.INFO, scope="scenario",
-    summary="The model servers an InferencePool selects run more than one replica in total.",
-    rationale="The EPP picks one of the pool's Ready endpoints per request by queue length, KV-cache use and "
-              "prefix affinity. With a single endpoint there is no choice to make: the pool still works, but the "
-              "scheduler only adds a hop (upstream manifests run 3 model-server replicas).",
-    bad="kind: Deployment   # selected by the pool\nspec:\n  replicas: 1",
-    good="kind: Deployment   # selected by the pool\nspec:\n  replicas: 3",
-    fix="Raise the model-server Deployment's replicas (or its HPA minReplicas) to 2 or more; ignore the note for a "
-        "deliberate single-server setup.",
-    check=_check,
-)

@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
-from lint.schema.violation import JsonPath
+from lint.rules.api import Hit, Scenario, variants_rule
+from lint.shape import JsonPath
 from lint.source.placeholders import unresolved
 from lint.source.resources import Resource
-from lint.topology.replicas import leader_election
-from lint.topology.stacks import PoolStack, grants_leases, identity, stacks
+from lint.topology.stacks import PoolStack, grants_leases, identity
 
 LEADER_ELECTION = "leader-election"
 _PROBES = ("livenessProbe", "readinessProbe")
@@ -82,11 +81,11 @@ def _le_explains(role: str, key: JsonPath) -> bool:
     return len(key) >= 3 and key[-2:] == ("grpc", "service") and key[-3] in _PROBES
 
 
-def _without_le_flag(data: dict[str, Any], resource: Resource, context: Any) -> tuple[dict[str, Any], JsonPath | None,
-                                                                                      list[int]]:
+def _without_le_flag(data: dict[str, Any], resource: Resource, scenario: Scenario
+                     ) -> tuple[dict[str, Any], JsonPath | None, list[int]]:
     """The object with the LE flag's args items removed, the args path and the kept original indices."""
-    workload = next((w for w in context.topology.workloads if w.resource is resource and w.epp), None)
-    le = leader_election(workload, context.release) if workload is not None else None
+    epps = scenario.topology.epps_of(resource)
+    le = epps[0].leader_election if epps else None
     if le is None or le.flag is None:
         return data, None, []
     args = resource.get(*le.args_path)
@@ -137,26 +136,49 @@ def _pairs(variant: PoolStack, base: PoolStack) -> tuple[list[Pair], list[tuple[
     return pairs, added, removed
 
 
-def _lease_rbac(resource: Resource, resources: list[Resource]) -> bool:
+def _lease_rbac(resource: Resource, scenario: Scenario) -> bool:
     """A lease Role, or a binding of one (what leader election adds)."""
     if resource.kind in ("Role", "ClusterRole"):
         return grants_leases(resource)
-    ref = resource.get("roleRef")
-    if not isinstance(ref, dict):
-        return False
-    return any(r.kind == ref.get("kind") and r.name == ref.get("name") and grants_leases(r) for r in resources)
+    role = scenario.topology.rbac.role_of(resource)
+    return role is not None and grants_leases(role.resource)
 
 
-def _check(variant: Any, base: Any) -> Iterator[Hit]:
-    vctx, bctx = variant.context, base.context
-    if vctx is None or bctx is None:
-        return
-    allow_le = LEADER_ELECTION in variant.spec.allowed_differences
-    name = base.spec.name
-    base_stacks = stacks(bctx.topology, bctx.resources)
-    for vstack in stacks(vctx.topology, vctx.resources):
+@variants_rule("GIE045", "variant-drift", Severity.WARNING)
+def variant_drift(variant: Scenario, base: Scenario) -> Iterator[Hit]:
+    """A scenario declared `variant_of` another differs from it only in its `allowed_differences` (for
+    leader-election: EPP replicas, the LE flag, probe service names, strategy, lease RBAC).
+
+    ## Why it breaks
+    A variant manifest kept next to the default one (an HA EPP, a leader-election e2e setup) is edited less
+    often and drifts: upstream's leader-election e2e pool kept `targetPortNumber` and a flat selector after the
+    default manifest moved to v1 `targetPorts`/`matchLabels`, so the variant was rejected by the v1 CRD for ten
+    months. Comparing the two stacks object by object catches that.
+
+    ## Bad
+    ```yaml
+    # default: targetPorts: [{number: 8000}]
+    # leader-election variant:
+    targetPortNumber: 8000
+    ```
+
+    ## Good
+    ```yaml
+    # both scenarios:
+    targetPorts: [{number: 8000}]
+    ```
+
+    ## Fix
+    Apply the change to both scenarios' manifests (or share the file), so the variant differs only in what its
+    allowed differences cover.
+    """
+    vctx, bctx = variant, base
+    allow_le = LEADER_ELECTION in variant.allowed_differences
+    name = base.name
+    base_stacks = bctx.topology.stacks
+    for vstack in vctx.topology.stacks:
         bstack = next((s for s in base_stacks if identity(s.pool.resource) == identity(vstack.pool.resource)), None)
-        if bstack is None and len(base_stacks) == 1 and len(stacks(vctx.topology, vctx.resources)) == 1:
+        if bstack is None and len(base_stacks) == 1 and len(vctx.topology.stacks) == 1:
             bstack = base_stacks[0]
         if bstack is None:
             continue  # a pool only the variant has: nothing to compare it with
@@ -168,20 +190,20 @@ def _check(variant: Any, base: Any) -> Iterator[Hit]:
         for role, mine, theirs in pairs:
             yield from _compare(role, mine, theirs, vctx, bctx, allow_le, name)
         for role, resource in added:
-            if allow_le and role == "rbac" and _lease_rbac(resource, vctx.resources):
+            if allow_le and role == "rbac" and _lease_rbac(resource, vctx):
                 continue
             yield Hit((), f"{resource.ref} is part of this pool's stack here but not in scenario `{name}`; "
                       f"leader election does not explain it: add it to `{name}` too, or remove it here",
                       target=resource)
         for role, resource in removed:
-            if allow_le and role == "rbac" and _lease_rbac(resource, bctx.resources):
+            if allow_le and role == "rbac" and _lease_rbac(resource, bctx):
                 continue
             yield Hit(("metadata",), f"scenario `{name}` has {resource.ref} ({resource.file}:"
                       f"{resource.locate(()).line}) in this pool's stack, but this scenario has not; leader "
                       f"election does not explain it", target=vstack.pool.resource)
 
 
-def _compare(role: str, mine: Resource, theirs: Resource, vctx: Any, bctx: Any, allow_le: bool,
+def _compare(role: str, mine: Resource, theirs: Resource, vctx: Scenario, bctx: Scenario, allow_le: bool,
              name: str) -> Iterator[Hit]:
     v_data, v_args, v_kept = _without_le_flag(mine.data, mine, vctx) if allow_le else (mine.data, None, [])
     b_data = _without_le_flag(theirs.data, theirs, bctx)[0] if allow_le else theirs.data
@@ -202,17 +224,3 @@ def _compare(role: str, mine: Resource, theirs: Resource, vctx: Any, bctx: Any, 
         yield Hit(at, f"{text}; {reason}: make both scenarios agree", target=mine)
 
 
-VARIANT_DRIFT = Rule(
-    id="GIE045", name="variant-drift", severity=Severity.WARNING, scope="variants",
-    summary="A scenario declared `variant_of` another differs from it only in its `allowed_differences` "
-            "(for leader-election: EPP replicas, the LE flag, probe service names, strategy, lease RBAC).",
-    rationale="A variant manifest kept next to the default one (an HA EPP, a leader-election e2e setup) is edited "
-              "less often and drifts: upstream's leader-election e2e pool kept `targetPortNumber` and a flat "
-              "selector after the default manifest moved to v1 `targetPorts`/`matchLabels`, so the variant was "
-              "rejected by the v1 CRD for ten months. Comparing the two stacks object by object catches that.",
-    bad="# default: targetPorts: [{number: 8000}]\n# leader-election variant:\ntargetPortNumber: 8000",
-    good="# both scenarios:\ntargetPorts: [{number: 8000}]",
-    fix="Apply the change to both scenarios' manifests (or share the file), so the variant differs only in what its "
-        "allowed differences cover.",
-    check=_check,
-)

@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.rules.schema.objective import LLMD_GROUP
-from lint.schema.violation import JsonPath
-from lint.shape import dicts
+from lint.shape import JsonPath, dicts
 from lint.source.placeholders import unresolved
 from lint.source.resources import Resource
-from lint.topology.model import Pool, Topology
-from lint.topology.model_servers import model_servers, served_names
-from lint.topology.routing import POOL_GROUPS, pools_in, pools_named, routing
+from lint.topology import Topology
+from lint.topology.model import Pool
+from lint.topology.model_servers import served_names
+from lint.topology.routing import POOL_GROUPS
 
 # GIE081 ---------------------------------------------------------------------------------------------
 
@@ -28,18 +28,42 @@ from lint.topology.routing import POOL_GROUPS, pools_in, pools_named, routing
 # that a group mismatch was harmless.
 _GROUP_FILTER_SINCE = "v1.0.0"
 
-def _served_kind(resource: Resource, context: Any) -> bool:
+def _served_kind(resource: Resource, scenario: Scenario) -> bool:
     """Only kinds the release (or llm-d-router) serves are judged: the others are GIE080's finding."""
-    return resource.group == LLMD_GROUP or context.store.lookup(resource.api_version, resource.kind) is not None
+    return resource.group == LLMD_GROUP or scenario.store.lookup(resource.api_version, resource.kind) is not None
 
 
-def _check_poolref(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
-    for ref in routing(context).objectives:
+@scenario_rule("GIE081", "objective-poolref", Severity.WARNING)
+def objective_poolref(scenario: Scenario) -> Iterator[Hit]:
+    """An objective's `poolRef` names an InferencePool of its namespace, with the pool's API group (the default
+    group is the v1 one for InferenceObjective/Rewrite, x-k8s for InferenceModel).
+
+    ## Why it breaks
+    The EPP watches objectives and rewrites in its pool's namespace and silently ignores those whose poolRef
+    name or group is not its pool's, so priorities and rewrites are never applied.
+
+    ## Bad
+    ```yaml
+    # pool is inference.networking.k8s.io/v1
+    kind: InferenceModel
+    spec: {poolRef: {name: vllm-qwen3-32b}}
+    ```
+
+    ## Good
+    ```yaml
+    spec: {poolRef: {group: inference.networking.k8s.io, name: vllm-qwen3-32b}}
+    ```
+
+    ## Fix
+    Set `poolRef.name` to the pool's name and `poolRef.group` to the group of the pool's apiVersion, and create
+    the object in the pool's namespace.
+    """
+    topology: Topology = scenario.topology
+    for ref in scenario.topology.routing.objectives:
         resource = ref.resource
-        if unresolved(ref.name) or unresolved(ref.group) or not _served_kind(resource, context):
+        if unresolved(ref.name) or unresolved(ref.group) or not _served_kind(resource, scenario):
             continue
-        here = pools_in(topology, resource.namespace)
+        here = topology.pools_in(resource.namespace)
         if not here:
             continue  # the pool is installed some other way
         named = [p for p in here if p.name == ref.name]
@@ -52,27 +76,13 @@ def _check_poolref(context: Any) -> Iterator[Hit]:
                       target=resource)
             continue
         groups = {p.resource.group for p in named}
-        if not context.release.at_least(_GROUP_FILTER_SINCE) or not groups <= set(POOL_GROUPS) or ref.group in groups:
+        if not scenario.release.at_least(_GROUP_FILTER_SINCE) or not groups <= set(POOL_GROUPS) or ref.group in groups:
             continue  # an unknown pool group is GIE001's finding
         pool = named[0].resource
         how = "is" if ref.group_written else f"defaults to (for {resource.kind})"
         yield Hit(ref.path, f"poolRef group {how} `{ref.group}`, but {pool.ref} is `{pool.api_version}`: the EPP "
                   f"drops objectives of another pool group, so this {resource.kind} is never applied; set "
                   f"`group: {pool.group}`", target=resource)
-
-
-OBJECTIVE_POOLREF = Rule(
-    id="GIE081", name="objective-poolref", severity=Severity.WARNING, scope="scenario",
-    summary="An objective's `poolRef` names an InferencePool of its namespace, with the pool's API group "
-            "(the default group is the v1 one for InferenceObjective/Rewrite, x-k8s for InferenceModel).",
-    rationale="The EPP watches objectives and rewrites in its pool's namespace and silently ignores those whose "
-              "poolRef name or group is not its pool's, so priorities and rewrites are never applied.",
-    bad="# pool is inference.networking.k8s.io/v1\nkind: InferenceModel\nspec: {poolRef: {name: vllm-qwen3-32b}}",
-    good="spec: {poolRef: {group: inference.networking.k8s.io, name: vllm-qwen3-32b}}",
-    fix="Set `poolRef.name` to the pool's name and `poolRef.group` to the group of the pool's apiVersion, and create "
-        "the object in the pool's namespace.",
-    check=_check_poolref,
-)
 
 
 # GIE083 ---------------------------------------------------------------------------------------------
@@ -101,7 +111,7 @@ def _served(topology: Topology, pools: list[Pool]) -> tuple[frozenset[str], str]
     names: set[str] = set()
     cited = ""
     for pool in pools:
-        servers = model_servers(topology, pool)
+        servers = topology.model_servers(pool)
         if not servers:
             return None
         for workload in servers:
@@ -124,34 +134,44 @@ def _unserved(topology: Topology, pools: list[Pool], path: JsonPath, name: str, 
               "`--served-model-name` or `--lora-modules`, or send a served name", target=target)
 
 
-def _check_served(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
-    view = routing(context)
+@scenario_rule("GIE083", "model-names-served", Severity.WARNING)
+def model_names_served(scenario: Scenario) -> Iterator[Hit]:
+    """Model names sent on to a pool (InferenceModel targets, InferenceModelRewrite targets, the
+    `x-gateway-model-name-rewrite` header) are served by the pool's model servers.
+
+    ## Why it breaks
+    The model server looks the request's `model` up among its served names (vLLM `--served-model-name`, else
+    `--model`; sglang `--model-path`; LoRA adapters from `--lora-modules`) and answers 404 for anything else.
+    Servers that can load adapters at runtime are given the benefit of the doubt.
+
+    ## Bad
+    ```yaml
+    # vLLM args: [--model, Qwen/Qwen3-32B]
+    rules: [{targets: [{modelRewrite: qwen3}]}]
+    ```
+
+    ## Good
+    ```yaml
+    # vLLM args: [--model, Qwen/Qwen3-32B, --served-model-name, qwen3]
+    rules: [{targets: [{modelRewrite: qwen3}]}]
+    ```
+
+    ## Fix
+    Rewrite to a name the servers serve, or add the name as a `--served-model-name` alias or a `--lora-modules`
+    adapter.
+    """
+    topology: Topology = scenario.topology
+    view = scenario.topology.routing
     for ref in view.objectives:
-        pools = pools_named(topology, ref.resource.namespace, ref.name)
+        pools = topology.pools_named(ref.resource.namespace, ref.name)
         for path, name in _sent_names(ref.resource):
             yield from _unserved(topology, pools, path, name, f"{ref.resource.kind} sends model", ref.resource)
     for header in view.header_values:
         if unresolved(header.value):
             continue
         refs = [b for b in view.backends if b.route is header.route and b.rule == header.rule and b.is_pool]
-        pools = [p for b in refs for p in pools_named(topology, b.namespace, b.name)]
+        pools = [p for b in refs for p in topology.pools_named(b.namespace, b.name)]
         yield from _unserved(topology, pools, header.path, header.value,
                              "the route rewrites the model to", header.route)
 
-
-MODEL_NAMES_SERVED = Rule(
-    id="GIE083", name="model-names-served", severity=Severity.WARNING, scope="scenario",
-    summary="Model names sent on to a pool (InferenceModel targets, InferenceModelRewrite targets, the "
-            "`x-gateway-model-name-rewrite` header) are served by the pool's model servers.",
-    rationale="The model server looks the request's `model` up among its served names (vLLM `--served-model-name`, "
-              "else `--model`; sglang `--model-path`; LoRA adapters from `--lora-modules`) and answers 404 for "
-              "anything else. Servers that can load adapters at runtime are given the benefit of the doubt.",
-    bad="# vLLM args: [--model, Qwen/Qwen3-32B]\nrules: [{targets: [{modelRewrite: qwen3}]}]",
-    good="# vLLM args: [--model, Qwen/Qwen3-32B, --served-model-name, qwen3]\n"
-         "rules: [{targets: [{modelRewrite: qwen3}]}]",
-    fix="Rewrite to a name the servers serve, or add the name as a `--served-model-name` alias or a "
-        "`--lora-modules` adapter.",
-    check=_check_served,
-)
 

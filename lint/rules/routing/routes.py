@@ -8,12 +8,11 @@ about objects among the linted files: a pool or Gateway installed some other way
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.source.placeholders import unresolved
-from lint.topology.model import Topology
+from lint.topology import Topology
 from lint.topology.routing import (
     GATEWAY_GROUP,
     POOL_GROUPS,
@@ -22,14 +21,12 @@ from lint.topology.routing import (
     ParentRef,
     Routing,
     admits_kind,
-    pools_named,
-    routing,
 )
 
 
-def _served_pool_groups(context: Any) -> list[str]:
+def _served_pool_groups(scenario: Scenario) -> list[str]:
     """The API groups the release serves InferencePool in (v1 first)."""
-    kinds = context.store.gie_kinds(context.release.tag)
+    kinds = scenario.store.gie_kinds(scenario.release.tag)
     groups = {av.rpartition("/")[0] for av, kind in kinds if kind == "InferencePool"}
     return sorted(groups & set(POOL_GROUPS), key=POOL_GROUPS.index)
 
@@ -46,11 +43,39 @@ def _where(ref: BackendRef) -> str:
 
 # GIE070 ---------------------------------------------------------------------------------------------
 
-def _check_backendref(context: Any) -> Iterator[Hit]:
-    topology: Topology = context.topology
-    served = _served_pool_groups(context)
-    for ref in _pool_backends(routing(context)):
-        named = [p for p in pools_named(topology, ref.namespace, ref.name) if p.resource.group in POOL_GROUPS]
+@scenario_rule("GIE070", "route-inferencepool-backendref", Severity.ERROR)
+def route_inferencepool_backendref(scenario: Scenario) -> Iterator[Hit]:
+    """A route backendRef of kind InferencePool sets `group` to the pool's API group (that of the linted pool of
+    that name, else one the release serves pools in).
+
+    ## Why it breaks
+    Gateway API resolves a backendRef by group, kind and name, and an omitted `group` means the core group. A
+    missing or wrong group leaves the route with ResolvedRefs=False (BackendNotFound) and no traffic reaches the
+    model servers.
+
+    ## Bad
+    ```yaml
+    backendRefs:
+    - name: vllm-qwen3-32b
+      kind: InferencePool
+    ```
+
+    ## Good
+    ```yaml
+    backendRefs:
+    - group: inference.networking.k8s.io
+      kind: InferencePool
+      name: vllm-qwen3-32b
+    ```
+
+    ## Fix
+    Write `group: inference.networking.k8s.io` for a v1 pool (`inference.networking.x-k8s.io` for a v1alpha2
+    pool) and the pool's exact `metadata.name`.
+    """
+    topology: Topology = scenario.topology
+    served = _served_pool_groups(scenario)
+    for ref in _pool_backends(scenario.topology.routing):
+        named = [p for p in topology.pools_named(ref.namespace, ref.name) if p.resource.group in POOL_GROUPS]
         wanted = sorted({p.resource.group for p in named}) or served
         advice = " or ".join(f"`group: {g}`" for g in wanted) or f"the pool's API group ({' or '.join(POOL_GROUPS)})"
         if not ref.group:
@@ -69,54 +94,47 @@ def _check_backendref(context: Any) -> Iterator[Hit]:
                 yield Hit(ref.path, f"backendRef group `{ref.group}` does not match {pool.ref}, which is "
                           f"`{pool.api_version}`: the reference resolves to nothing; set {advice}", target=ref.route)
         elif served and ref.group not in served:
-            yield Hit(ref.path, f"backendRef group `{ref.group}`: GIE {context.release.tag} serves InferencePool only "
+            yield Hit(ref.path, f"backendRef group `{ref.group}`: GIE {scenario.release.tag} serves InferencePool only "
                       f"in {' and '.join(served)}, so no such pool can exist; set {advice}", target=ref.route)
         # A pool name absent from the linted files is not judged: rollouts and guides reference pools
         # installed earlier (e.g. the old pool next to a `-new` one).
 
 
-ROUTE_INFERENCEPOOL_BACKENDREF = Rule(
-    id="GIE070", name="route-inferencepool-backendref", severity=Severity.ERROR, scope="scenario",
-    summary="A route backendRef of kind InferencePool sets `group` to the pool's API group (that of the linted "
-            "pool of that name, else one the release serves pools in).",
-    rationale="Gateway API resolves a backendRef by group, kind and name, and an omitted `group` means the core "
-              "group. A missing or wrong group leaves the route with ResolvedRefs=False (BackendNotFound) and no "
-              "traffic reaches the model servers.",
-    bad="backendRefs:\n- name: vllm-qwen3-32b\n  kind: InferencePool",
-    good="backendRefs:\n- group: inference.networking.k8s.io\n  kind: InferencePool\n  name: vllm-qwen3-32b",
-    fix="Write `group: inference.networking.k8s.io` for a v1 pool (`inference.networking.x-k8s.io` for a v1alpha2 "
-        "pool) and the pool's exact `metadata.name`.",
-    check=_check_backendref,
-)
-
-
 # GIE071 ---------------------------------------------------------------------------------------------
 
-def _check_port(context: Any) -> Iterator[Hit]:
-    for ref in _pool_backends(routing(context)):
+@scenario_rule("GIE071", "route-backendref-port", Severity.INFO)
+def route_backendref_port(scenario: Scenario) -> Iterator[Hit]:
+    """`port` on an InferencePool backendRef is optional and ignored; a value outside the pool's targetPorts is
+    noted.
+
+    ## Why it breaks
+    Conformance requires gateways to accept and route an InferencePool backendRef whatever its port: the
+    endpoint comes from the EPP and the port from the pool's targetPorts. A different number there only misleads
+    readers.
+
+    ## Bad
+    ```yaml
+    # pool targetPorts: [{number: 8000}]
+    backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: vllm, port: 9000}]
+    ```
+
+    ## Good
+    ```yaml
+    backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: vllm}]
+    ```
+
+    ## Fix
+    Remove `port` from the backendRef (or make it one of the pool's targetPorts).
+    """
+    for ref in _pool_backends(scenario.topology.routing):
         if ref.port is None:
             continue
-        for pool in pools_named(context.topology, ref.namespace, ref.name):
+        for pool in scenario.topology.pools_named(ref.namespace, ref.name):
             if pool.resource.group == ref.group and pool.target_ports and ref.port not in pool.target_ports:
                 ports = ", ".join(str(p) for p in pool.target_ports)
                 yield Hit((*ref.path, "port"), f"`port: {ref.port}` is ignored on an InferencePool backendRef: the "
                           f"gateway sends traffic to the endpoint the EPP picks, on the pool's targetPorts ({ports}); "
                           "drop the port to avoid confusion", target=ref.route)
-
-
-ROUTE_BACKENDREF_PORT = Rule(
-    id="GIE071", name="route-backendref-port", severity=Severity.INFO, scope="scenario",
-    summary="`port` on an InferencePool backendRef is optional and ignored; a value outside the pool's "
-            "targetPorts is noted.",
-    rationale="Conformance requires gateways to accept and route an InferencePool backendRef whatever its port: "
-              "the endpoint comes from the EPP and the port from the pool's targetPorts. A different number there "
-              "only misleads readers.",
-    bad="# pool targetPorts: [{number: 8000}]\nbackendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, "
-        "name: vllm, port: 9000}]",
-    good="backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: vllm}]",
-    fix="Remove `port` from the backendRef (or make it one of the pool's targetPorts).",
-    check=_check_port,
-)
 
 
 # GIE072 ---------------------------------------------------------------------------------------------
@@ -161,8 +179,32 @@ def _parent_problem(ref: ParentRef, view: Routing) -> str | None:
     return None
 
 
-def _check_parent(context: Any) -> Iterator[Hit]:
-    view = routing(context)
+@scenario_rule("GIE072", "route-parentref-gateway", Severity.ERROR)
+def route_parentref_gateway(scenario: Scenario) -> Iterator[Hit]:
+    """A route's Gateway parentRef matches a listener (sectionName, port) that admits the route's kind and
+    namespace.
+
+    ## Why it breaks
+    A Gateway attaches a route only through a listener that the parentRef selects and whose allowedRoutes admit
+    it (by default: HTTP(S) listeners, routes from the Gateway's own namespace). Otherwise the route is not
+    Accepted and serves nothing. Gateways that are not among the linted files are not judged.
+
+    ## Bad
+    ```yaml
+    # Gateway listeners: [{name: http, port: 80, protocol: HTTP}]
+    parentRefs: [{name: inference-gateway, sectionName: https}]
+    ```
+
+    ## Good
+    ```yaml
+    parentRefs: [{name: inference-gateway, sectionName: http}]
+    ```
+
+    ## Fix
+    Name an existing listener and port, or widen the listener's `allowedRoutes` to the route's namespace and
+    kind.
+    """
+    view = scenario.topology.routing
     if not view.gateways:
         return
     for ref in view.parents:
@@ -173,31 +215,42 @@ def _check_parent(context: Any) -> Iterator[Hit]:
             yield Hit(ref.path, f"{problem}; the route is not Accepted", target=ref.route)
 
 
-ROUTE_PARENTREF_GATEWAY = Rule(
-    id="GIE072", name="route-parentref-gateway", severity=Severity.ERROR, scope="scenario",
-    summary="A route's Gateway parentRef matches a listener (sectionName, port) that admits the route's kind and "
-            "namespace.",
-    rationale="A Gateway attaches a route only through a listener that the parentRef selects and whose "
-              "allowedRoutes admit it (by default: HTTP(S) listeners, routes from the Gateway's own namespace). "
-              "Otherwise the route is not Accepted and serves nothing. Gateways that are not among the linted files "
-              "are not judged.",
-    bad="# Gateway listeners: [{name: http, port: 80, protocol: HTTP}]\nparentRefs: [{name: inference-gateway, "
-        "sectionName: https}]",
-    good="parentRefs: [{name: inference-gateway, sectionName: http}]",
-    fix="Name an existing listener and port, or widen the listener's `allowedRoutes` to the route's namespace "
-        "and kind.",
-    check=_check_parent,
-)
-
-
 # GIE073 ---------------------------------------------------------------------------------------------
 
-def _check_cross_namespace(context: Any) -> Iterator[Hit]:
-    view = routing(context)
+@scenario_rule("GIE073", "route-cross-namespace-pool", Severity.ERROR)
+def route_cross_namespace_pool(scenario: Scenario) -> Iterator[Hit]:
+    """A backendRef to an InferencePool in another namespace is allowed by a ReferenceGrant in the pool's
+    namespace.
+
+    ## Why it breaks
+    Gateway API forbids cross-namespace references unless the target namespace grants them; without a matching
+    ReferenceGrant (from the route's kind and namespace, to InferencePool in the pool's group) the backend is
+    RefNotPermitted and gets no traffic.
+
+    ## Bad
+    ```yaml
+    # route in namespace gateway, pool in namespace llm, no ReferenceGrant
+    backendRefs: [{group: inference.networking.k8s.io, kind: InferencePool, name: vllm, namespace: llm}]
+    ```
+
+    ## Good
+    ```yaml
+    kind: ReferenceGrant
+    metadata: {namespace: llm}
+    spec:
+      from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: gateway}]
+      to: [{group: inference.networking.k8s.io, kind: InferencePool}]
+    ```
+
+    ## Fix
+    Create a ReferenceGrant in the pool's namespace for the route's kind and namespace, or move the route next
+    to the pool.
+    """
+    view = scenario.topology.routing
     for ref in _pool_backends(view):
         if not ref.cross_namespace or ref.group not in POOL_GROUPS:
             continue
-        if not any(p.resource.group == ref.group for p in pools_named(context.topology, ref.namespace, ref.name)):
+        if not any(p.resource.group == ref.group for p in scenario.topology.pools_named(ref.namespace, ref.name)):
             continue  # the pool's namespace is not part of what is linted
         if view.granted(ref.route, ref):
             continue
@@ -208,18 +261,3 @@ def _check_cross_namespace(context: Any) -> Iterator[Hit]:
                   "InferencePool})", target=ref.route)
 
 
-ROUTE_CROSS_NAMESPACE_POOL = Rule(
-    id="GIE073", name="route-cross-namespace-pool", severity=Severity.ERROR, scope="scenario",
-    summary="A backendRef to an InferencePool in another namespace is allowed by a ReferenceGrant in the pool's "
-            "namespace.",
-    rationale="Gateway API forbids cross-namespace references unless the target namespace grants them; without a "
-              "matching ReferenceGrant (from the route's kind and namespace, to InferencePool in the pool's group) "
-              "the backend is RefNotPermitted and gets no traffic.",
-    bad="# route in namespace gateway, pool in namespace llm, no ReferenceGrant\nbackendRefs: [{group: "
-        "inference.networking.k8s.io, kind: InferencePool, name: vllm, namespace: llm}]",
-    good="kind: ReferenceGrant\nmetadata: {namespace: llm}\nspec:\n  from: [{group: gateway.networking.k8s.io, "
-         "kind: HTTPRoute, namespace: gateway}]\n  to: [{group: inference.networking.k8s.io, kind: InferencePool}]",
-    fix="Create a ReferenceGrant in the pool's namespace for the route's kind and namespace, or move the route next "
-        "to the pool.",
-    check=_check_cross_namespace,
-)

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from lint.result import Severity
-from lint.rules.api import Rule
+from collections.abc import Iterator
 
-RULE_CRASHED = Rule(
-    id="GIE999", name="rule-crashed", severity=Severity.WARNING, scope="source",
-    summary="Every rule finishes on every object; if one fails on unexpected input, that is reported.",
-    rationale="Manifests are untrusted and rules read values no schema has vouched for. A failing rule must not "
-              "hide the other findings or end the run with a traceback; it says which object it could not check.",
-    bad="(an object shaped so oddly that a rule fails on it: a gie-lint bug)",
-    good="(every rule checks the object)",
-    fix="Report the manifest to the gie-lint maintainers; the other findings of the run are complete.",
-)
+from lint.result import Severity
+from lint.rules.api import FileHit, RunReport, run_rule
+
+
+@run_rule("GIE999", "rule-crashed", Severity.WARNING)
+def rule_crashed(report: RunReport) -> Iterator[FileHit]:
+    """Every rule finishes on every object; if one fails on unexpected input, that is reported.
+
+    ## Why it breaks
+    Manifests are untrusted and rules read values no schema has vouched for. A failing rule must not hide the
+    other findings or end the run with a traceback; it says which object it could not check.
+
+    ## Bad
+    ```yaml
+    (an object shaped so oddly that a rule fails on it: a gie-lint bug)
+    ```
+
+    ## Good
+    ```yaml
+    (every rule checks the object)
+    ```
+
+    ## Fix
+    Report the manifest to the gie-lint maintainers; the other findings of the run are complete.
+    """
+    for crash in report.crashes:
+        yield FileHit(crash.file, crash.line, crash.column,
+                      f"{crash.rule_id} {crash.rule_name} could not check this object ({crash.error}); it was not "
+                      "fully checked: please report this with the manifest", resource=crash.resource,
+                      scenarios=(crash.scenario,))

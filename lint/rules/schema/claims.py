@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from lint.rules.api import Hit
-from lint.schema.violation import JsonPath, Violation
+from lint.rules.api import Hit, Scenario
+from lint.schema.violation import Violation
+from lint.shape import JsonPath
+from lint.source.resources import Resource
 
 GIE_GROUPS = ("inference.networking.k8s.io", "inference.networking.x-k8s.io")
 V1_POOL = "inference.networking.k8s.io/v1"
@@ -40,11 +42,11 @@ def dotted(path: JsonPath) -> str:
     return out or "(document)"
 
 
-def claimed_hits(resource: Any, claims: Callable[[Any, Violation], bool],
-                 describe: Callable[[Any, Violation], Hit | None]) -> Iterator[Hit]:
+def claimed_hits(resource: Resource, scenario: Scenario, claims: Callable[[Resource, Violation], bool],
+                 describe: Callable[[Resource, Violation], Hit | None]) -> Iterator[Hit]:
     """Hits for the violations a rule claims, one per (path, message)."""
     seen: set[tuple[JsonPath, str]] = set()
-    for violation in resource.violations:
+    for violation in scenario.schema(resource).violations:
         if not claims(resource, violation):
             continue
         hit = describe(resource, violation)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lint.result import Severity
-from lint.rules.api import Hit, Rule
+from lint.rules.api import Hit, Scenario, resource_rule
 from lint.rules.schema.claims import GIE_GROUPS, claimed_hits, dotted, unknown_field
-from lint.rules.schema.pool import POOL_V1_SHAPE, POOL_V1ALPHA2_SHAPE
+from lint.rules.schema.pool import pool_v1_shape, pool_v1alpha2_shape
 from lint.schema.violation import Violation
+from lint.source.resources import Resource
 
 OBJECTIVE_KINDS = ("InferenceModel", "InferenceObjective", "InferenceModelRewrite")
 GIE_KINDS = ("InferencePool", "InferencePoolImport", *OBJECTIVE_KINDS)
@@ -24,20 +25,42 @@ _REMOVED_OBJECTIVE_FIELDS = {
 
 # GIE080 ---------------------------------------------------------------------------------------------
 
-def _check_kind_version(resource: Any, context: Any) -> Iterator[Hit]:
+@resource_rule("GIE080", "objective-kind-version", Severity.ERROR)
+def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
+    """InferenceModel on ≤v0.5; InferenceObjective/Rewrite on v1.0–v1.5 (x-k8s) or llm-d.ai; the group is right.
+
+    ## Why it breaks
+    Without a matching CRD the API server answers `no matches for kind`; InferenceModel was replaced by
+    InferenceObjective in v1.0.0 and its CRD removed.
+
+    ## Bad
+    ```yaml
+    apiVersion: inference.networking.k8s.io/v1alpha2
+    kind: InferenceModelRewrite
+    ```
+
+    ## Good
+    ```yaml
+    apiVersion: inference.networking.x-k8s.io/v1alpha2
+    kind: InferenceModelRewrite
+    ```
+
+    ## Fix
+    Use the kind and API group the release serves.
+    """
     if resource.kind not in OBJECTIVE_KINDS or resource.group == LLMD_GROUP and resource.kind != "InferenceModel":
         return
-    if context.store.lookup(resource.api_version, resource.kind) is not None:
+    if scenario.store.lookup(resource.api_version, resource.kind) is not None:
         return
-    served = sorted(av for av, kind in context.store.gie_kinds(context.release.tag) if kind == resource.kind)
-    releases = context.store.releases_defining(resource.api_version, resource.kind)
-    tag = context.release.tag
+    served = sorted(av for av, kind in scenario.store.gie_kinds(scenario.release.tag) if kind == resource.kind)
+    releases = scenario.store.releases_defining(resource.api_version, resource.kind)
+    tag = scenario.release.tag
     if served:
         fix = f"use apiVersion {' or '.join(f'`{a}`' for a in served)}"
     elif resource.kind == "InferenceModel":
         fix = "InferenceModel was replaced by InferenceObjective in v1.0.0: write an InferenceObjective " \
               "(`inference.networking.x-k8s.io/v1alpha2`, spec `{priority, poolRef}`)"
-    elif context.release.at_least("v1.6.0"):
+    elif scenario.release.at_least("v1.6.0"):
         fix = f"GIE {tag} no longer ships this CRD: it moved to llm-d-router as `{LLMD_GROUP}/v1alpha2`"
     else:
         fix = f"GIE {tag} has no {resource.kind} CRD yet (InferenceModelRewrite arrives in v1.2.0)"
@@ -46,28 +69,16 @@ def _check_kind_version(resource: Any, context: Any) -> Iterator[Hit]:
     yield Hit(("apiVersion",), f"`{resource.api_version}` {resource.kind} {where}, not {tag}; {fix}")
 
 
-OBJECTIVE_KIND_VERSION = Rule(
-    id="GIE080", name="objective-kind-version", severity=Severity.ERROR, scope="resource",
-    summary="InferenceModel on ≤v0.5; InferenceObjective/Rewrite on v1.0–v1.5 (x-k8s) or llm-d.ai; the group is right.",
-    rationale="Without a matching CRD the API server answers `no matches for kind`; InferenceModel was replaced "
-              "by InferenceObjective in v1.0.0 and its CRD removed.",
-    bad="apiVersion: inference.networking.k8s.io/v1alpha2\nkind: InferenceModelRewrite",
-    good="apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceModelRewrite",
-    fix="Use the kind and API group the release serves.",
-    check=_check_kind_version,
-)
-
-
 # GIE082 ---------------------------------------------------------------------------------------------
 
-def _claims_removed_fields(resource: Any, violation: Violation) -> bool:
+def _claims_removed_fields(resource: Resource, violation: Violation) -> bool:
     if resource.kind == "InferenceObjective":
         return (violation.path[:1] == ("spec",) and len(violation.path) == 2
                 and unknown_field(violation) in _REMOVED_OBJECTIVE_FIELDS)
     return resource.kind == "InferenceModel" and unknown_field(violation) == "priority" and len(violation.path) == 2
 
 
-def _describe_removed_field(resource: Any, violation: Violation) -> Hit:
+def _describe_removed_field(resource: Resource, violation: Violation) -> Hit:
     key = unknown_field(violation) or ""
     if resource.kind == "InferenceModel":
         return Hit(violation.path, "`priority` belongs to InferenceObjective; InferenceModel uses `criticality`")
@@ -75,30 +86,67 @@ def _describe_removed_field(resource: Any, violation: Violation) -> Hit:
                                "so the setting is lost")
 
 
-OBJECTIVE_FIELDS = Rule(
-    id="GIE082", name="objective-fields", severity=Severity.WARNING, scope="resource",
-    summary="No removed fields (`criticality`, `modelName`, `targetModels` on InferenceObjective).",
-    rationale="The fields are pruned, so the intended priority is silently 0 (negative priority means sheddable).",
-    bad="kind: InferenceObjective\nspec:\n  criticality: 2\n  poolRef: {name: vllm}",
-    good="kind: InferenceObjective\nspec:\n  priority: 2\n  poolRef: {name: vllm}",
-    fix="Use `priority`; drop `modelName` and `targetModels` (use InferenceModelRewrite for rewrites).",
-    check=lambda resource, context: claimed_hits(resource, _claims_removed_fields, _describe_removed_field),
-    claims=_claims_removed_fields,
-)
+@resource_rule("GIE082", "objective-fields", Severity.WARNING, claims=_claims_removed_fields)
+def objective_fields(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
+    """No removed fields (`criticality`, `modelName`, `targetModels` on InferenceObjective).
+
+    ## Why it breaks
+    The fields are pruned, so the intended priority is silently 0 (negative priority means sheddable).
+
+    ## Bad
+    ```yaml
+    kind: InferenceObjective
+    spec:
+      criticality: 2
+      poolRef: {name: vllm}
+    ```
+
+    ## Good
+    ```yaml
+    kind: InferenceObjective
+    spec:
+      priority: 2
+      poolRef: {name: vllm}
+    ```
+
+    ## Fix
+    Use `priority`; drop `modelName` and `targetModels` (use InferenceModelRewrite for rewrites).
+    """
+    return claimed_hits(resource, scenario, _claims_removed_fields, _describe_removed_field)
 
 
 # GIE004 ---------------------------------------------------------------------------------------------
 
-def _claims_unknown_field(resource: Any, violation: Violation) -> bool:
+def _claims_unknown_field(resource: Resource, violation: Violation) -> bool:
     if resource.kind not in GIE_KINDS or resource.group not in GIE_GROUPS or unknown_field(violation) is None:
         return False
     if violation.path[:1] != ("spec",):
         return False
     return not any(rule.claims is not None and rule.claims(resource, violation)
-                   for rule in (POOL_V1_SHAPE, POOL_V1ALPHA2_SHAPE, OBJECTIVE_FIELDS))
+                   for rule in (pool_v1_shape, pool_v1alpha2_shape, objective_fields))
 
 
-def _check_unknown_field(resource: Any, context: Any) -> Iterator[Hit]:
+@resource_rule("GIE004", "pool-unknown-field", Severity.WARNING, claims=_claims_unknown_field)
+def pool_unknown_field(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
+    """No fields outside the CRD schema (e.g. `endpointPickerRef.namespace`), on pools, objectives and rewrites.
+
+    ## Why it breaks
+    The API server prunes unknown fields silently (or with a warning), so the intended setting is lost; kubectl
+    ≥1.27 defaults to strict field validation and rejects the object.
+
+    ## Bad
+    ```yaml
+    endpointPickerRef: {name: epp, namespace: llm, port: {number: 9002}}
+    ```
+
+    ## Good
+    ```yaml
+    endpointPickerRef: {name: epp, port: {number: 9002}}
+    ```
+
+    ## Fix
+    Remove the field, or move it to where the CRD of your release defines it.
+    """
     def describe(res: Any, violation: Violation) -> Hit:
         key = unknown_field(violation)
         parent = dotted(violation.path[:-1])
@@ -106,22 +154,11 @@ def _check_unknown_field(resource: Any, context: Any) -> Iterator[Hit]:
                    "API server prunes it (kubectl --validate=strict rejects it); remove it")
         if key == "namespace" and violation.path[-2:-1] in (("endpointPickerRef",), ("extensionRef",)):
             message += " (the EPP Service is always in the pool's namespace)"
-        others = context.store.field_known_in(res.api_version, res.kind, violation.path)
+        others = scenario.store.field_known_in(res.api_version, res.kind, violation.path)
         if others:
             message += f"; `{key}` exists in {', '.join(others)}"
         return Hit(violation.path, message)
 
-    yield from claimed_hits(resource, _claims_unknown_field, describe)
+    yield from claimed_hits(resource, scenario, _claims_unknown_field, describe)
 
 
-POOL_UNKNOWN_FIELD = Rule(
-    id="GIE004", name="pool-unknown-field", severity=Severity.WARNING, scope="resource",
-    summary="No fields outside the CRD schema (e.g. `endpointPickerRef.namespace`), on pools, objectives and rewrites.",
-    rationale="The API server prunes unknown fields silently (or with a warning), so the intended setting is lost; "
-              "kubectl ≥1.27 defaults to strict field validation and rejects the object.",
-    bad="endpointPickerRef: {name: epp, namespace: llm, port: {number: 9002}}",
-    good="endpointPickerRef: {name: epp, port: {number: 9002}}",
-    fix="Remove the field, or move it to where the CRD of your release defines it.",
-    check=_check_unknown_field,
-    claims=_claims_unknown_field,
-)

@@ -1,7 +1,7 @@
 """GIE900–GIE906: problems met while reading files, before any object exists.
 
-The reader (`lint.source.files`, `lint.source.yamldoc`) detects these as it reads; this module owns their ids,
-documentation and wording of document-level messages.
+The reader (`lint.source.files`, `lint.source.yamldoc`) records what it met; these rules report it, and own
+the wording of the document-level messages.
 """
 
 from __future__ import annotations
@@ -9,86 +9,201 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lint.result import Severity
-from lint.rules.api import Rule
+from lint.rules.api import FileHit, source_rule
+from lint.source.files import Issue, SourceFile
 from lint.source.resources import is_object
-from lint.source.yamldoc import Document, Mark
-
-YAML_SYNTAX = Rule(
-    id="GIE900", name="yaml-syntax", severity=Severity.ERROR, scope="source",
-    summary="The document is valid YAML.",
-    rationale="kubectl and the API server reject a document that does not parse; gie-lint parses each "
-              "document separately so one broken snippet does not hide findings in the others.",
-    bad="metadata:\n  name: [epp", good="metadata:\n  name: epp",
-    fix="Fix the syntax at the reported line and column (the parser's own position).",
-)
-
-DUPLICATE_KEY = Rule(
-    id="GIE901", name="duplicate-key", severity=Severity.ERROR, scope="source",
-    summary="No mapping repeats a key.",
-    rationale="YAML parsers keep only one of the values (which one depends on the client), and "
-              "kubectl's strict field validation rejects duplicate fields; the other value is lost.",
-    bad="args:\n- --pool-name=a\nargs:\n- --pool-name=b", good="args:\n- --pool-name=a",
-    fix="Delete one of the two keys, keeping the value you mean.",
-)
-
-UNRESOLVED_VARIABLE = Rule(
-    id="GIE902", name="unresolved-variable", severity=Severity.WARNING, scope="source",
-    summary="Every envsubst placeholder (`$VAR`, `${VAR}`) has a value.",
-    rationale="Upstream e2e manifests are applied after `envsubst`; a placeholder left as written ends "
-              "up as a literal namespace or image name. Reported once per file and variable.",
-    bad="namespace: $E2E_NS", good="gie-lint check --var E2E_NS=inference manifests/",
-    fix="Pass `--var NAME=VALUE`, set `variables:` in `.gie-lint.yaml`, or use `${NAME:-default}`.",
-)
-
-TEMPLATE_NOT_RENDERED = Rule(
-    id="GIE903", name="template-not-rendered", severity=Severity.WARNING, scope="source",
-    summary="Helm/Go templates are rendered before linting.",
-    rationale="A chart template is not YAML until Helm renders it; parsing `{{ … }}` would produce "
-              "nonsense findings, so the file is reported and skipped.",
-    bad="replicas: {{ .Values.replicas }}", good="helm template epp ./chart | gie-lint check -",
-    fix="Lint the render: `helm template RELEASE CHART [--set …] | gie-lint check -`.",
-)
-
-KUSTOMIZATION_SKIPPED = Rule(
-    id="GIE904", name="kustomization-skipped", severity=Severity.INFO, scope="source",
-    summary="Kustomization files are built before linting.",
-    rationale="A kustomization lists resources and patches; the objects it produces exist only after "
-              "`kustomize build`.",
-    bad="gie-lint check overlays/prod/kustomization.yaml", good="kustomize build overlays/prod | gie-lint check -",
-    fix="Pipe `kustomize build DIR` into `gie-lint check -`.",
-)
-
-NOT_AN_OBJECT = Rule(
-    id="GIE905", name="not-a-kubernetes-object", severity=Severity.INFO, scope="source",
-    summary="A mapping document has `apiVersion` and `kind`.",
-    rationale="Without them the document is not a Kubernetes object (a Helm values file, a fragment); "
-              "it is skipped rather than guessed at.",
-    bad="replicas: 3\nimage: epp", good="apiVersion: apps/v1\nkind: Deployment",
-    fix="Add `apiVersion` and `kind`, or leave values files out of the linted paths.",
-)
-
-FILE_UNREADABLE = Rule(
-    id="GIE906", name="file-unreadable", severity=Severity.ERROR, scope="source",
-    summary="The input is UTF-8 (or UTF-16 with a BOM) text of reasonable size.",
-    rationale="Binary data or another encoding cannot be a manifest; reading it as one would only "
-              "produce noise.",
-    bad="printf '\\x00\\xff' | gie-lint check -", good="gie-lint check manifests/",
-    fix="Point gie-lint at the YAML manifests, saved as UTF-8.",
-)
+from lint.source.yamldoc import Mark
 
 
-def document_issues(rule_name: str, document: Document) -> Iterator[tuple[str, Mark]]:
-    """Messages for the document-level source rules (positions in the substituted text)."""
-    if rule_name == YAML_SYNTAX.name and document.error is not None:
-        yield document.error, document.error_at or Mark(document.start_line, 1)
-    elif rule_name == DUPLICATE_KEY.name:
+def _at(source: SourceFile, message: str, mark: Mark) -> FileHit:
+    """A finding at a position of the parsed (substituted) text, mapped back to the file as written."""
+    where = source.original_mark(mark)
+    return FileHit(source.name, where.line, where.column, message)
+
+
+def _issues(source: SourceFile, kind: Issue) -> Iterator[FileHit]:
+    """The reader's issues of one kind (already at positions of the file as written)."""
+    for issue in source.issues:
+        if issue.kind is kind:
+            yield FileHit(source.name, issue.at.line, issue.at.column, issue.message)
+
+
+@source_rule("GIE900", "yaml-syntax", Severity.ERROR)
+def yaml_syntax(source: SourceFile) -> Iterator[FileHit]:
+    """The document is valid YAML.
+
+    ## Why it breaks
+    kubectl and the API server reject a document that does not parse; gie-lint parses each document separately
+    so one broken snippet does not hide findings in the others.
+
+    ## Bad
+    ```yaml
+    metadata:
+      name: [epp
+    ```
+
+    ## Good
+    ```yaml
+    metadata:
+      name: epp
+    ```
+
+    ## Fix
+    Fix the syntax at the reported line and column (the parser's own position).
+    """
+    for document in source.documents:
+        if document.error is not None:
+            yield _at(source, document.error, document.error_at or Mark(document.start_line, 1))
+
+@source_rule("GIE901", "duplicate-key", Severity.ERROR)
+def duplicate_key(source: SourceFile) -> Iterator[FileHit]:
+    """No mapping repeats a key.
+
+    ## Why it breaks
+    YAML parsers keep only one of the values (which one depends on the client), and kubectl's strict field
+    validation rejects duplicate fields; the other value is lost.
+
+    ## Bad
+    ```yaml
+    args:
+    - --pool-name=a
+    args:
+    - --pool-name=b
+    ```
+
+    ## Good
+    ```yaml
+    args:
+    - --pool-name=a
+    ```
+
+    ## Fix
+    Delete one of the two keys, keeping the value you mean.
+    """
+    for document in source.documents:
         for duplicate in document.duplicates:
-            yield (f"duplicate key `{duplicate.key}` (first at line {duplicate.first.line}): "
-                   f"only one value survives; delete one of them"), duplicate.at
-    elif rule_name == NOT_AN_OBJECT.name and isinstance(document.data, dict) and not is_object(document.data):
-        if document.data.get("kind") == "Kustomization":
-            return
-        missing = [key for key in ("apiVersion", "kind") if not isinstance(document.data.get(key), str)]
-        yield (f"mapping without {' and '.join(f'`{m}`' for m in missing)}: not a Kubernetes object, skipped"),\
-            Mark(document.start_line, 1) if not document.positions.keys else min(
-                document.positions.keys.values(), key=lambda m: (m.line, m.column))
+            yield _at(source, f"duplicate key `{duplicate.key}` (first at line {duplicate.first.line}): only one value "
+                      "survives; delete one of them", duplicate.at)
+
+@source_rule("GIE902", "unresolved-variable", Severity.WARNING)
+def unresolved_variable(source: SourceFile) -> Iterator[FileHit]:
+    """Every envsubst placeholder (`$VAR`, `${VAR}`) has a value.
+
+    ## Why it breaks
+    Upstream e2e manifests are applied after `envsubst`; a placeholder left as written ends up as a literal
+    namespace or image name. Reported once per file and variable.
+
+    ## Bad
+    ```yaml
+    namespace: $E2E_NS
+    ```
+
+    ## Good
+    ```sh
+    gie-lint check --var E2E_NS=inference manifests/
+    ```
+
+    ## Fix
+    Pass `--var NAME=VALUE`, set `variables:` in `.gie-lint.yaml`, or use `${NAME:-default}`.
+    """
+    yield from _issues(source, Issue.UNRESOLVED)
+
+@source_rule("GIE903", "template-not-rendered", Severity.WARNING)
+def template_not_rendered(source: SourceFile) -> Iterator[FileHit]:
+    """Helm/Go templates are rendered before linting.
+
+    ## Why it breaks
+    A chart template is not YAML until Helm renders it; parsing `{{ … }}` would produce nonsense findings, so
+    the file is reported and skipped.
+
+    ## Bad
+    ```yaml
+    replicas: {{ .Values.replicas }}
+    ```
+
+    ## Good
+    ```sh
+    helm template epp ./chart | gie-lint check -
+    ```
+
+    ## Fix
+    Lint the render: `helm template RELEASE CHART [--set …] | gie-lint check -`.
+    """
+    yield from _issues(source, Issue.TEMPLATE)
+
+@source_rule("GIE904", "kustomization-skipped", Severity.INFO)
+def kustomization_skipped(source: SourceFile) -> Iterator[FileHit]:
+    """Kustomization files are built before linting.
+
+    ## Why it breaks
+    A kustomization lists resources and patches; the objects it produces exist only after `kustomize build`.
+
+    ## Bad
+    ```sh
+    gie-lint check overlays/prod/kustomization.yaml
+    ```
+
+    ## Good
+    ```sh
+    kustomize build overlays/prod | gie-lint check -
+    ```
+
+    ## Fix
+    Pipe `kustomize build DIR` into `gie-lint check -`.
+    """
+    yield from _issues(source, Issue.KUSTOMIZATION)
+
+@source_rule("GIE905", "not-a-kubernetes-object", Severity.INFO)
+def not_an_object(source: SourceFile) -> Iterator[FileHit]:
+    """A mapping document has `apiVersion` and `kind`.
+
+    ## Why it breaks
+    Without them the document is not a Kubernetes object (a Helm values file, a fragment); it is skipped rather
+    than guessed at.
+
+    ## Bad
+    ```yaml
+    replicas: 3
+    image: epp
+    ```
+
+    ## Good
+    ```yaml
+    apiVersion: apps/v1
+    kind: Deployment
+    ```
+
+    ## Fix
+    Add `apiVersion` and `kind`, or leave values files out of the linted paths.
+    """
+    for document in source.documents:
+        data = document.data
+        if not isinstance(data, dict) or is_object(data) or data.get("kind") == "Kustomization":
+            continue
+        missing = [key for key in ("apiVersion", "kind") if not isinstance(data.get(key), str)]
+        first_key = min(document.positions.keys.values(), key=lambda m: (m.line, m.column)) \
+            if document.positions.keys else Mark(document.start_line, 1)
+        yield _at(source, f"mapping without {' and '.join(f'`{m}`' for m in missing)}: not a Kubernetes object, "
+                  "skipped", first_key)
+
+@source_rule("GIE906", "file-unreadable", Severity.ERROR)
+def file_unreadable(source: SourceFile) -> Iterator[FileHit]:
+    r"""The input is UTF-8 (or UTF-16 with a BOM) text of reasonable size.
+
+    ## Why it breaks
+    Binary data or another encoding cannot be a manifest; reading it as one would only produce noise.
+
+    ## Bad
+    ```sh
+    printf '\x00\xff' | gie-lint check -
+    ```
+
+    ## Good
+    ```sh
+    gie-lint check manifests/
+    ```
+
+    ## Fix
+    Point gie-lint at the YAML manifests, saved as UTF-8.
+    """
+    yield from _issues(source, Issue.UNREADABLE)

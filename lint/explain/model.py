@@ -14,11 +14,13 @@ import json
 import re
 from typing import Any
 
-from lint.engine.run import RunResult, ScenarioResult
+from lint.engine.run import Run
+from lint.result import ScenarioResult
+from lint.rules.api import Scenario
 from lint.source.resources import Resource
 from lint.topology.model import Workload
-from lint.topology.replicas import Replicas, leader_election, replicas_of, where
-from lint.topology.stacks import PoolStack, stacks
+from lint.topology.replicas import Replicas, where
+from lint.topology.stacks import PoolStack
 
 FORMAT_VERSION = 1
 FORMATS = ("text", "json", "mermaid")
@@ -43,11 +45,12 @@ def _replicas(replicas: Replicas) -> dict[str, Any]:
     return entry
 
 
-def _workload(context: Any, workload: Workload, role: str) -> dict[str, Any]:
-    replicas = replicas_of(context.topology, context.resources, workload.resource)
+def _workload(scenario: Scenario, workload: Workload, role: str) -> dict[str, Any]:
+    replicas = scenario.topology.replicas_of(workload.resource)
     entry: dict[str, Any] = {"role": role, **_ref(workload.resource), **_replicas(replicas)}
     if role == "endpoint-picker":
-        le = leader_election(workload, context.release)
+        epp = scenario.topology.epp(workload)
+        le = epp.leader_election if epp is not None else None
         on = le.on if le is not None else None
         total = replicas.most
         entry["leader_election"] = on
@@ -103,7 +106,7 @@ def _why(pool: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _pool(context: Any, stack: PoolStack) -> dict[str, Any]:
+def _pool(scenario: Scenario, stack: PoolStack) -> dict[str, Any]:
     path = [{"role": "gateway", **_ref(g)} for g in stack.gateways]
     path += [{"role": "route", **_ref(r)} for r in stack.routes]
     path.append({"role": "pool", **_ref(stack.pool.resource)})
@@ -111,28 +114,27 @@ def _pool(context: Any, stack: PoolStack) -> dict[str, Any]:
         path.append({"role": "epp-service", **_ref(stack.epp_service)})
     path += [{"role": "endpoint-picker", **_ref(w.resource)} for w in stack.epps]
     path += [{"role": "model-server", **_ref(w.resource)} for w in stack.model_servers]
-    workloads = [_workload(context, w, "model-server") for w in stack.model_servers]
-    workloads += [_workload(context, w, "endpoint-picker") for w in stack.epps]
+    workloads = [_workload(scenario, w, "model-server") for w in stack.model_servers]
+    workloads += [_workload(scenario, w, "endpoint-picker") for w in stack.epps]
     entry = {**_ref(stack.pool.resource), "path": path, "workloads": workloads}
     entry["why"] = _why(entry)
     return entry
 
 
-def _scenario(result: ScenarioResult) -> dict[str, Any]:
-    context = result.context
-    pools = [_pool(context, s) for s in stacks(context.topology, context.resources)] if context else []
+def _scenario(result: ScenarioResult, scenario: Scenario) -> dict[str, Any]:
+    pools = [_pool(scenario, s) for s in scenario.topology.stacks]
     placed = {(w["ref"]) for p in pools for w in p["workloads"]}
     others = []
     seen: set[str] = set()
-    for workload in context.topology.workloads if context else []:
+    for workload in scenario.topology.workloads:
         ref = workload.resource.ref
         if ref in placed or ref in seen:
             continue
         seen.add(ref)
         images = " ".join(c.image for c in workload.containers)
         role = "endpoint-picker" if workload.epp else "gateway" if _GATEWAY_IMAGE.search(images) else "other"
-        others.append(_workload(context, workload, role))
-    return {"name": result.spec.name, "gie_version": result.release.release.tag, "pools": pools,
+        others.append(_workload(scenario, workload, role))
+    return {"name": result.name, "gie_version": result.gie_version, "pools": pools,
             "other_workloads": others, "note": None if pools else "no InferencePool in this scenario"}
 
 
@@ -160,112 +162,8 @@ def _differences(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def model(result: RunResult) -> dict[str, Any]:
+def model(run: Run) -> dict[str, Any]:
     """The JSON document (stable: see docs/explain-format.md)."""
-    scenarios = [_scenario(s) for s in result.scenarios]
+    scenarios = [_scenario(r, s) for r, s in zip(run.result.scenarios, run.scenarios, strict=True)]
     return {"version": FORMAT_VERSION, "scenarios": scenarios,
             "differences": _differences(scenarios) if len(scenarios) > 1 else []}
-
-
-# Rendering -------------------------------------------------------------------------------------------
-
-def _le_text(w: dict[str, Any]) -> str:
-    if w["leader_election"] is None:
-        return "leader election unknown"
-    total = w["active"] + w["standbys"] if w["active"] is not None else None
-    if w["leader_election"]:
-        return f"leader election on: {w['active']} of {total} active; {_plural(w['standbys'], 'standby')}"
-    return f"leader election off: {w['active']} of {total} active"
-
-
-def _workload_lines(w: dict[str, Any], indent: str) -> list[str]:
-    count = _count_text(w)
-    unit = "replica" if count == "1" else "replicas"
-    lines = [f"{indent}{ROLES[w['role']]:<16} {w['ref']}: {count} {unit} ({w['at']})"]
-    if w["hpa"]:
-        hpa = w["hpa"]
-        lines.append(f"{indent}{'':<16} HPA {hpa['ref']}: min {hpa['min']} ({hpa['min_at']}), max {hpa['max']} "
-                     f"({hpa['max_at']})")
-    if w["role"] == "endpoint-picker":
-        at = f" ({w['leader_election_at']})" if w["leader_election_at"] else ""
-        lines.append(f"{indent}{'':<16} {_le_text(w)}{at}")
-    return lines
-
-
-def text(doc: dict[str, Any]) -> str:
-    out: list[str] = []
-    for scenario in doc["scenarios"]:
-        out.append(f"scenario {scenario['name']} (GIE {scenario['gie_version']})")
-        if scenario["note"]:
-            out.append(f"  {scenario['note']}")
-        for pool in scenario["pools"]:
-            out.append(f"  {pool['ref']} ({pool['file']}:{pool['line']})")
-            out.append("    request path: " + " → ".join(step["ref"] for step in pool["path"]))
-            for workload in pool["workloads"]:
-                out += _workload_lines(workload, "    ")
-            out.append(f"    why: {pool['why']}.")
-        if scenario["other_workloads"]:
-            out.append("  other workloads:")
-            for workload in scenario["other_workloads"]:
-                out += _workload_lines(workload, "    ")
-        out.append("")
-    if doc["differences"]:
-        names = [s["name"] for s in doc["scenarios"]]
-        out.append(f"differences ({' | '.join(names)}):")
-        for row in doc["differences"]:
-            cells = []
-            for name in names:
-                value = row["values"].get(name)
-                shown = "absent" if value is None and name not in row["at"] else \
-                    {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else value
-                at = row["at"].get(name)
-                cells.append(f"{shown}" + (f" ({at})" if at else ""))
-            out.append(f"  {row['workload']} {row['what']}: " + " | ".join(str(c) for c in cells))
-        out.append("")
-    return "\n".join(out)
-
-
-def _label(text_: str) -> str:
-    """A Mermaid node label: quoted, with quotes and markup characters as entity codes."""
-    escaped = text_.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    return '"' + escaped.replace("\n", "<br/>") + '"'
-
-
-def mermaid(doc: dict[str, Any]) -> str:
-    out = ["flowchart LR"]
-    for s_index, scenario in enumerate(doc["scenarios"]):
-        out.append(f"  subgraph s{s_index}[{_label('scenario ' + scenario['name'])}]")
-        if not scenario["pools"]:
-            out.append(f"    s{s_index}_none[{_label(scenario['note'])}]")
-        ids: dict[str, str] = {}
-        for p_index, pool in enumerate(scenario["pools"]):
-            workloads = {w["ref"]: w for w in pool["workloads"]}
-            previous: list[str] = []
-            for role in ("gateway", "route", "pool", "epp-service", "endpoint-picker", "model-server"):
-                step_ids = []
-                for step in [x for x in pool["path"] if x["role"] == role]:
-                    node = ids.setdefault(step["ref"], f"s{s_index}_n{len(ids)}")
-                    label = step["ref"]
-                    if step["ref"] in workloads:
-                        w = workloads[step["ref"]]
-                        count = _count_text(w)
-                        label += f"\n{count} {'replica' if count == '1' else 'replicas'}"
-                        if w["role"] == "endpoint-picker":
-                            label += "\n" + _le_text(w)
-                    out.append(f"    {node}[{_label(label)}]")
-                    step_ids.append(node)
-                if step_ids:
-                    out += [f"    {a} --> {b}" for a in previous for b in step_ids]
-                    previous = step_ids
-            out.append(f"    %% pool {p_index}: {pool['why'].replace(chr(10), ' ')}")
-        out.append("  end")
-    return "\n".join(out) + "\n"
-
-
-def render(result: RunResult, fmt: str) -> str:
-    doc = model(result)
-    if fmt == "json":
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "mermaid":
-        return mermaid(doc)
-    return text(doc)
