@@ -87,7 +87,11 @@ class Document:
 
 
 class _TooBig(Exception):
-    pass
+    """A document that is not linted (too big, too deep, a scalar no YAML client accepts), and where."""
+
+    def __init__(self, message: str, at: Mark | None = None) -> None:
+        super().__init__(message)
+        self.at = at
 
 
 def split_documents(text: str) -> list[tuple[int, str]]:
@@ -152,7 +156,7 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
             _check_expanded_size(nodes[0])
         doc.data = builder.build(nodes[0], (), 0)
     except _TooBig as exc:
-        doc.data, doc.error, doc.error_at = None, str(exc), Mark(offset + 1, 1)
+        doc.data, doc.error, doc.error_at = None, str(exc), exc.at or Mark(offset + 1, 1)
     return doc
 
 
@@ -234,8 +238,12 @@ class _Builder:
                    "tag:yaml.org,2002:null"):
             try:
                 return _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, OverflowError):
-                return node.value
+            except (yaml.YAMLError, ValueError, OverflowError, KeyError, IndexError):
+                # e.g. `!!bool maybe`, `!!int ""`, an integer of more digits than Python converts: a YAML
+                # client rejects the document, so it is reported and not linted (the rest of the run goes on).
+                kind = tag.rsplit(":", 1)[-1]
+                raise _TooBig(f"YAML error: `{node.value[:40]}` is not a valid !!{kind}; this document is not linted",
+                              self.mark(node)) from None
         # Timestamps, binary and custom tags stay text: that is what the API server's JSON sees.
         return node.value
 

@@ -13,9 +13,11 @@ from typing import Any
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.shape import as_dict, decimal, dicts, key
+from lint.source.resources import Resource
 from lint.topology import eppargs
-from lint.topology.eppargs import EppArgs
+from lint.topology.eppargs import EppArgs, Flag
 from lint.topology.model import Container, Workload
+from lint.topology.workloads import WORKLOAD_KINDS
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _PORT_FLAGS = (("grpc-port", "ext_proc gRPC"), ("grpc-health-port", "gRPC health"), ("metrics-port", "metrics"))
@@ -31,7 +33,7 @@ def _port(args: EppArgs, workload: Workload, container: Container, name: str) ->
 
 # GIE034 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE034", "epp-config-mount", Severity.ERROR)
+@scenario_rule("GIE034", "epp-config-mount", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_config_mount(scenario: Scenario) -> Iterator[Hit]:
     """The `--config-file` path is a key of a ConfigMap mounted into the EPP container.
 
@@ -57,7 +59,7 @@ def epp_config_mount(scenario: Scenario) -> Iterator[Hit]:
         workload, container, args = epp.workload, epp.container, epp.args
         flag = args.get("config-file")
         path = eppargs.resolve(flag.value, workload, container) if flag is not None else None
-        if not path:
+        if flag is None or not path:
             continue
         relative = not path.startswith("/")
         workdir = container.data.get("workingDir")
@@ -70,7 +72,7 @@ def epp_config_mount(scenario: Scenario) -> Iterator[Hit]:
                                  relative and not container.data.get("workingDir"))
 
 
-def _config_mount(scenario: Scenario, workload: Workload, container: Container, flag: Any, path: str,
+def _config_mount(scenario: Scenario, workload: Workload, container: Container, flag: Flag, path: str,
                   guessed: bool) -> Iterator[Hit]:
     mounts = [m for m in container.mounts if isinstance(m.get("mountPath"), str)]
     covering = [m for m in mounts if _under(path, m)]
@@ -116,7 +118,7 @@ def _config_mount(scenario: Scenario, workload: Workload, container: Container, 
                   f"{', '.join(sorted(keys)) or 'no keys'}; rename the key or the path", target=target)
 
 
-def _holds_config(configmap: Any) -> bool:
+def _holds_config(configmap: Resource) -> bool:
     data = configmap.get("data")
     return isinstance(data, dict) and any(isinstance(v, str) and "EndpointPickerConfig" in v for v in data.values())
 
@@ -145,7 +147,7 @@ def _grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
             yield probe, grpc
 
 
-@scenario_rule("GIE035", "epp-probe-port", Severity.ERROR)
+@scenario_rule("GIE035", "epp-probe-port", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_probe_port(scenario: Scenario) -> Iterator[Hit]:
     """gRPC probes of the EPP target `--grpc-health-port` (default 9003).
 
@@ -185,7 +187,7 @@ def epp_probe_port(scenario: Scenario) -> Iterator[Hit]:
 _READINESS_OK = ("readiness", "", "envoy.service.ext_proc.v3.ExternalProcessor")
 
 
-@scenario_rule("GIE036", "epp-probe-service-names", Severity.ERROR)
+@scenario_rule("GIE036", "epp-probe-service-names", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_probe_service_names(scenario: Scenario) -> Iterator[Hit]:
     """With leader election, liveness probes service `liveness` and readiness probes `readiness`.
 
@@ -231,7 +233,7 @@ def epp_probe_service_names(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE037 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE037", "epp-container-ports", Severity.WARNING)
+@scenario_rule("GIE037", "epp-container-ports", Severity.WARNING, kinds=WORKLOAD_KINDS)
 def epp_container_ports(scenario: Scenario) -> Iterator[Hit]:
     """The EPP container declares its ext_proc, health and metrics ports.
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from lint.releases import flags as flag_table
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.shape import decimal, dig
+from lint.source.resources import Resource
 from lint.topology import eppargs
 from lint.topology.eppargs import EppArgs, Flag, is_placeholder
+from lint.topology.workloads import WORKLOAD_KINDS
 
 
 def _unknowable(flag: Flag) -> bool:
@@ -41,7 +42,7 @@ def _unknown_message(flag: Flag, args: EppArgs, tag: str) -> str:
     return f"{head}{hint}; the EPP exits on an undefined flag"
 
 
-@scenario_rule("GIE030", "epp-flag-known", Severity.ERROR)
+@scenario_rule("GIE030", "epp-flag-known", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_flag_known(scenario: Scenario) -> Iterator[Hit]:
     """Every flag passed to the EPP exists in that EPP release (camelCase before v1.0, kebab-case after).
 
@@ -80,7 +81,7 @@ def epp_flag_known(scenario: Scenario) -> Iterator[Hit]:
 _QUOTED = re.compile(r"""^(["']).*\1$""", re.S)
 
 
-@scenario_rule("GIE031", "epp-flag-syntax", Severity.ERROR)
+@scenario_rule("GIE031", "epp-flag-syntax", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_flag_syntax(scenario: Scenario) -> Iterator[Hit]:
     r"""EPP flags are spelled so the release's parser reads them as intended.
 
@@ -122,7 +123,7 @@ def epp_flag_syntax(scenario: Scenario) -> Iterator[Hit]:
         yield from _positionals(args, target)
 
 
-def _positionals(args: EppArgs, target: Any) -> Iterator[Hit]:
+def _positionals(args: EppArgs, target: Resource) -> Iterator[Hit]:
     goflag = args.flagset.parser == "goflag"
     for positional in args.positionals:
         later = [f for f in args.flags if f.ignored and f.index > positional.index] if goflag else []
@@ -141,7 +142,7 @@ def _positionals(args: EppArgs, target: Any) -> Iterator[Hit]:
 
 # GIE032 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE032", "epp-deprecated-metric-flags", Severity.ERROR)
+@scenario_rule("GIE032", "epp-deprecated-metric-flags", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_deprecated_metric_flags(scenario: Scenario) -> Iterator[Hit]:
     """From v1.4.0 none of the five legacy `*-metric` flags is passed to the EPP.
 
@@ -175,7 +176,7 @@ def epp_deprecated_metric_flags(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE033 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE033", "epp-config-source", Severity.ERROR)
+@scenario_rule("GIE033", "epp-config-source", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
     """The EPP gets exactly one EndpointPickerConfig source where one is required (v0.5–v1.3).
 
@@ -220,7 +221,7 @@ def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
 _SELECTOR = re.compile(r"^[^=,\s]+=[^=,\s]*(,[^=,\s]+=[^=,\s]*)*$")
 
 
-@scenario_rule("GIE038", "epp-standalone-mode", Severity.ERROR)
+@scenario_rule("GIE038", "epp-standalone-mode", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_standalone_mode(scenario: Scenario) -> Iterator[Hit]:
     """Standalone mode (`--endpoint-selector`) has valid target ports, selector and POD_NAME.
 
@@ -273,7 +274,7 @@ def epp_standalone_mode(scenario: Scenario) -> Iterator[Hit]:
                       Severity.WARNING, target=target)
 
 
-def _target_ports(args: EppArgs, most: int, target: Any) -> Iterator[Hit]:
+def _target_ports(args: EppArgs, most: int, target: Resource) -> Iterator[Hit]:
     ports = args.get("endpoint-target-ports")
     if ports is None or not ports.value:
         selector = args.get("endpoint-selector")

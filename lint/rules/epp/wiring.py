@@ -17,7 +17,7 @@ from lint.source.resources import Resource
 from lint.topology import eppargs
 from lint.topology.eppargs import EppArgs
 from lint.topology.epps import Epp, pool_namespace
-from lint.topology.model import Container, Pool, Workload
+from lint.topology.model import POOL, Container, Pool, Workload
 
 
 def _pool_epps(scenario: Scenario) -> Iterator[tuple[Pool, Resource, Epp]]:
@@ -38,7 +38,7 @@ def _effective(args: EppArgs, workload: Workload, container: Container, name: st
 
 # GIE023 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE023", "epp-service-targetport", Severity.ERROR)
+@scenario_rule("GIE023", "epp-service-targetport", Severity.ERROR, kinds=(POOL,))
 def epp_service_targetport(scenario: Scenario) -> Iterator[Hit]:
     """The EPP Service port the pool uses forwards to the EPP's `--grpc-port` (default 9002).
 
@@ -96,7 +96,7 @@ def epp_service_targetport(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE025 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE025", "epp-pool-namespace-resolves", Severity.ERROR)
+@scenario_rule("GIE025", "epp-pool-namespace-resolves", Severity.ERROR, kinds=(POOL,))
 def epp_pool_namespace_resolves(scenario: Scenario) -> Iterator[Hit]:
     """The EPP's pool namespace (`--pool-namespace`, else env NAMESPACE from v1.1, else `default`) is the namespace
     of the pool it serves.
@@ -137,7 +137,7 @@ def epp_pool_namespace_resolves(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE026 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE026", "epp-pool-group-matches", Severity.ERROR)
+@scenario_rule("GIE026", "epp-pool-group-matches", Severity.ERROR, kinds=(POOL,))
 def epp_pool_group_matches(scenario: Scenario) -> Iterator[Hit]:
     """The EPP's `--pool-group` (default `inference.networking.k8s.io`) is the API group of its pool.
 

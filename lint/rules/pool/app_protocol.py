@@ -15,7 +15,7 @@ from lint.releases import plugins as epc_facts
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.topology import Topology
-from lint.topology.model import V1_GROUP, Pool
+from lint.topology.model import POOL, V1_GROUP, Pool
 
 H2C = "kubernetes.io/h2c"
 _GRPC_ENTRYPOINT = "vllm.entrypoints.grpc_server"
@@ -63,7 +63,7 @@ def _grpc_servers(pool: Pool, scenario: Scenario) -> str | None:
     return None
 
 
-@scenario_rule("GIE014", "pool-appprotocol-consistency", Severity.ERROR)
+@scenario_rule("GIE014", "pool-appprotocol-consistency", Severity.ERROR, kinds=(POOL,))
 def pool_appprotocol_consistency(scenario: Scenario) -> Iterator[Hit]:
     """gRPC model servers and the `vllmgrpc-parser` need the pool's `appProtocol: kubernetes.io/h2c` (v1.4+).
 

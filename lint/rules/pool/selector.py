@@ -13,7 +13,7 @@ from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.source.placeholders import unresolved
 from lint.topology import Topology
-from lint.topology.model import Workload
+from lint.topology.model import POOL, Workload
 
 # Labels a controller adds to the pods it creates; a template cannot show them, so they are not judged.
 _CONTROLLER_KEYS = ("pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name",
@@ -38,7 +38,7 @@ def _nearest(selector: Mapping[str, str], candidates: list[Workload]) -> Workloa
     return max(candidates, key=score)
 
 
-@scenario_rule("GIE010", "pool-selector-matches-pods", Severity.ERROR)
+@scenario_rule("GIE010", "pool-selector-matches-pods", Severity.ERROR, kinds=(POOL,))
 def pool_selector_matches_pods(scenario: Scenario) -> Iterator[Hit]:
     """The pool selector matches the labels of at least one model-server pod template in its namespace.
 

@@ -14,6 +14,7 @@ from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.rules.rbac.watch import WATCHED
 from lint.source.resources import Resource
 from lint.topology.rbac import Account, Rbac
+from lint.topology.workloads import WORKLOAD_KINDS
 
 
 def _carries_epp_rules(resolved: Rbac, binding: Resource) -> bool:
@@ -51,7 +52,7 @@ def _role_ref_problem(resolved: Rbac, binding: Resource) -> str | None:
     return None
 
 
-@scenario_rule("GIE052", "epp-serviceaccount-binding", Severity.ERROR)
+@scenario_rule("GIE052", "epp-serviceaccount-binding", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_serviceaccount_binding(scenario: Scenario) -> Iterator[Hit]:
     """The EPP's `serviceAccountName` (empty means `default`) exists, is a subject (same name and namespace) of the
     RoleBinding/ClusterRoleBinding carrying the EPP's rules, and their roleRef resolves.

@@ -22,6 +22,7 @@ from lint.topology.eppargs import EppArgs
 from lint.topology.epps import Epp, pool_namespace, watched_pool_group
 from lint.topology.model import Container, Workload, string_map
 from lint.topology.rbac import Account, PolicyRule, Rbac
+from lint.topology.workloads import WORKLOAD_KINDS
 
 WATCHED = frozenset({"pods", "inferencepools", "inferencemodels", "inferenceobjectives", "inferencemodelrewrites"})
 
@@ -106,7 +107,7 @@ def _kind_in_use(scenario: Scenario, kind: str, plural: str, group: str) -> bool
     return topology.has_kind(kind) or topology.named("CustomResourceDefinition", "", f"{plural}.{group}") is not None
 
 
-@scenario_rule("GIE050", "epp-rbac-watch", Severity.ERROR)
+@scenario_rule("GIE050", "epp-rbac-watch", Severity.ERROR, kinds=WORKLOAD_KINDS)
 def epp_rbac_watch(scenario: Scenario) -> Iterator[Hit]:
     """The EPP's ServiceAccount may get/list/watch, in the pool namespace, everything its release watches: pods,
     inferencepools in the group it watches pools in, and inferencemodels (v0.x), inferenceobjectives (v1.x) and
@@ -211,7 +212,7 @@ def _targets(monitor: Resource, epp: JudgedEpp, scenario: Scenario) -> bool:
     return False
 
 
-@scenario_rule("GIE051", "epp-rbac-metrics-auth", Severity.WARNING)
+@scenario_rule("GIE051", "epp-rbac-metrics-auth", Severity.WARNING, kinds=WORKLOAD_KINDS)
 def epp_rbac_metrics_auth(scenario: Scenario) -> Iterator[Hit]:
     """With metrics authentication on (always before v1.1; `--metrics-endpoint-auth`, default true, from v1.1), the
     EPP's ServiceAccount may create tokenreviews and subjectaccessreviews.

@@ -19,6 +19,7 @@ from lint.topology.epps import Epp, pool_namespace
 from lint.topology.model import Container, Workload
 from lint.topology.replicas import Replicas, where
 from lint.topology.stacks import grants_leases
+from lint.topology.workloads import WORKLOAD_KINDS
 
 _LE = "--ha-enable-leader-election"
 _LE_PROBES = {"liveness", "readiness"}
@@ -46,7 +47,7 @@ def _probe_services(container: Container) -> list[tuple[JsonPath, str]]:
 
 # GIE040 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE040", "epp-replicas-without-le", Severity.WARNING)
+@scenario_rule("GIE040", "epp-replicas-without-le", Severity.WARNING, kinds=WORKLOAD_KINDS)
 def epp_replicas_without_le(scenario: Scenario) -> Iterator[Hit]:
     """An EPP with more than one replica (or an HPA that may scale it past one) runs with
     `--ha-enable-leader-election`.
@@ -99,7 +100,7 @@ def epp_replicas_without_le(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE042 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE042", "epp-le-strategy", Severity.WARNING)
+@scenario_rule("GIE042", "epp-le-strategy", Severity.WARNING, kinds=WORKLOAD_KINDS)
 def epp_le_strategy(scenario: Scenario) -> Iterator[Hit]:
     """An EPP Deployment with leader election and more than one replica uses `strategy.type: Recreate`.
 
@@ -155,7 +156,7 @@ def lease_roles(scenario: Scenario, workload: Workload) -> list[Resource]:
     return [role for role in roles.values() if grants_leases(role)]
 
 
-@scenario_rule("GIE043", "epp-le-consistency", Severity.WARNING)
+@scenario_rule("GIE043", "epp-le-consistency", Severity.WARNING, kinds=WORKLOAD_KINDS)
 def epp_le_consistency(scenario: Scenario) -> Iterator[Hit]:
     """The leader-election flag, the probes' gRPC service names, the lease RBAC and the replica count agree.
 
@@ -209,7 +210,7 @@ def epp_le_consistency(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE044 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE044", "epp-lease-shared", Severity.WARNING)
+@scenario_rule("GIE044", "epp-lease-shared", Severity.WARNING, kinds=WORKLOAD_KINDS)
 def epp_lease_shared(scenario: Scenario) -> Iterator[Hit]:
     """Two leader-electing EPP Deployments do not serve the same pool name and namespace.
 
@@ -258,7 +259,7 @@ def epp_lease_shared(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE047 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE047", "epp-hpa-with-le", Severity.WARNING)
+@scenario_rule("GIE047", "epp-hpa-with-le", Severity.WARNING, kinds=WORKLOAD_KINDS)
 def epp_hpa_with_le(scenario: Scenario) -> Iterator[Hit]:
     """No HorizontalPodAutoscaler scales an EPP that runs with leader election.
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.topology import Topology
-from lint.topology.model import Pool
+from lint.topology.model import POOL, Pool
 from lint.topology.replicas import Replicas
 
 
@@ -24,7 +24,7 @@ def _selected(topology: Topology, pool: Pool) -> list[Replicas]:
     return list(found.values())
 
 
-@scenario_rule("GIE046", "model-server-single-replica", Severity.INFO)
+@scenario_rule("GIE046", "model-server-single-replica", Severity.INFO, kinds=(POOL,))
 def model_server_single_replica(scenario: Scenario) -> Iterator[Hit]:
     """The model servers an InferencePool selects run more than one replica in total.
 

@@ -20,7 +20,7 @@ from lint.source.resources import Resource
 from lint.topology import Topology
 from lint.topology.model import Pool
 from lint.topology.model_servers import served_names
-from lint.topology.routing import POOL_GROUPS
+from lint.topology.routing import OBJECTIVE_KINDS, POOL_GROUPS, ROUTE_KINDS
 
 # GIE081 ---------------------------------------------------------------------------------------------
 
@@ -33,7 +33,7 @@ def _served_kind(resource: Resource, scenario: Scenario) -> bool:
     return resource.group == LLMD_GROUP or scenario.store.lookup(resource.api_version, resource.kind) is not None
 
 
-@scenario_rule("GIE081", "objective-poolref", Severity.WARNING)
+@scenario_rule("GIE081", "objective-poolref", Severity.WARNING, kinds=OBJECTIVE_KINDS)
 def objective_poolref(scenario: Scenario) -> Iterator[Hit]:
     """An objective's `poolRef` names an InferencePool of its namespace, with the pool's API group (the default
     group is the v1 one for InferenceObjective/Rewrite, x-k8s for InferenceModel).
@@ -134,7 +134,7 @@ def _unserved(topology: Topology, pools: list[Pool], path: JsonPath, name: str, 
               "`--served-model-name` or `--lora-modules`, or send a served name", target=target)
 
 
-@scenario_rule("GIE083", "model-names-served", Severity.WARNING)
+@scenario_rule("GIE083", "model-names-served", Severity.WARNING, kinds=(*OBJECTIVE_KINDS, *ROUTE_KINDS))
 def model_names_served(scenario: Scenario) -> Iterator[Hit]:
     """Model names sent on to a pool (InferenceModel targets, InferenceModelRewrite targets, the
     `x-gateway-model-name-rewrite` header) are served by the pool's model servers.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, resource_rule
@@ -25,7 +24,7 @@ _REMOVED_OBJECTIVE_FIELDS = {
 
 # GIE080 ---------------------------------------------------------------------------------------------
 
-@resource_rule("GIE080", "objective-kind-version", Severity.ERROR)
+@resource_rule("GIE080", "objective-kind-version", Severity.ERROR, kinds=OBJECTIVE_KINDS)
 def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """InferenceModel on ≤v0.5; InferenceObjective/Rewrite on v1.0–v1.5 (x-k8s) or llm-d.ai; the group is right.
 
@@ -48,7 +47,7 @@ def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[H
     ## Fix
     Use the kind and API group the release serves.
     """
-    if resource.kind not in OBJECTIVE_KINDS or resource.group == LLMD_GROUP and resource.kind != "InferenceModel":
+    if resource.group == LLMD_GROUP and resource.kind != "InferenceModel":
         return
     if scenario.store.lookup(resource.api_version, resource.kind) is not None:
         return
@@ -86,7 +85,8 @@ def _describe_removed_field(resource: Resource, violation: Violation) -> Hit:
                                "so the setting is lost")
 
 
-@resource_rule("GIE082", "objective-fields", Severity.WARNING, claims=_claims_removed_fields)
+@resource_rule("GIE082", "objective-fields", Severity.WARNING, kinds=("InferenceObjective", "InferenceModel"),
+               claims=_claims_removed_fields)
 def objective_fields(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """No removed fields (`criticality`, `modelName`, `targetModels` on InferenceObjective).
 
@@ -126,7 +126,7 @@ def _claims_unknown_field(resource: Resource, violation: Violation) -> bool:
                    for rule in (pool_v1_shape, pool_v1alpha2_shape, objective_fields))
 
 
-@resource_rule("GIE004", "pool-unknown-field", Severity.WARNING, claims=_claims_unknown_field)
+@resource_rule("GIE004", "pool-unknown-field", Severity.WARNING, kinds=GIE_KINDS, claims=_claims_unknown_field)
 def pool_unknown_field(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """No fields outside the CRD schema (e.g. `endpointPickerRef.namespace`), on pools, objectives and rewrites.
 
@@ -147,7 +147,7 @@ def pool_unknown_field(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     ## Fix
     Remove the field, or move it to where the CRD of your release defines it.
     """
-    def describe(res: Any, violation: Violation) -> Hit:
+    def describe(res: Resource, violation: Violation) -> Hit:
         key = unknown_field(violation)
         parent = dotted(violation.path[:-1])
         message = (f"unknown field `{key}` in {parent}: the {res.api_version} {res.kind} CRD has no such field, so the "

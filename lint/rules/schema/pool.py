@@ -40,7 +40,7 @@ def _spec(resource: Resource) -> dict[str, Any]:
 
 # GIE001 ---------------------------------------------------------------------------------------------
 
-@resource_rule("GIE001", "pool-apiversion-known", Severity.ERROR)
+@resource_rule("GIE001", "pool-apiversion-known", Severity.ERROR, kinds=(POOL,))
 def pool_apiversion_known(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """InferencePool apiVersion is `inference.networking.k8s.io/v1`, or `inference.networking.x-k8s.io/v1alpha2` on
     ≤v1.4.
@@ -64,7 +64,7 @@ def pool_apiversion_known(resource: Resource, scenario: Scenario) -> Iterator[Hi
     ## Fix
     Use the API version the release serves; migrate v1alpha2 pools to v1 before upgrading to v1.5.0.
     """
-    if resource.kind != POOL or scenario.store.lookup(resource.api_version, POOL) is not None:
+    if scenario.store.lookup(resource.api_version, POOL) is not None:
         return
     accepted = sorted(av for av, kind in scenario.store.gie_kinds(scenario.release.tag) if kind == POOL)
     elsewhere = scenario.store.releases_defining(resource.api_version, POOL)
@@ -128,7 +128,7 @@ def _describe_v1_shape(resource: Resource, violation: Violation) -> Hit | None:
     return None
 
 
-@resource_rule("GIE002", "pool-v1-shape", Severity.ERROR, claims=_claims_v1_shape)
+@resource_rule("GIE002", "pool-v1-shape", Severity.ERROR, kinds=(POOL,), claims=_claims_v1_shape)
 def pool_v1_shape(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """A v1 pool uses `selector.matchLabels`, `targetPorts[].number`, `endpointPickerRef.port.number`.
 
@@ -199,7 +199,7 @@ def _describe_v1alpha2_shape(resource: Resource, violation: Violation) -> Hit | 
                f"missing `{missing}`: a v1alpha2 pool requires `selector`, `targetPortNumber` and `extensionRef`")
 
 
-@resource_rule("GIE003", "pool-v1alpha2-shape", Severity.ERROR, claims=_claims_v1alpha2_shape)
+@resource_rule("GIE003", "pool-v1alpha2-shape", Severity.ERROR, kinds=(POOL,), claims=_claims_v1alpha2_shape)
 def pool_v1alpha2_shape(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """A v1alpha2 pool uses a flat `selector`, `targetPortNumber`, `extensionRef.portNumber`.
 
@@ -239,7 +239,7 @@ def _claims_port_required(resource: Resource, violation: Violation) -> bool:
                 and "has(self.port)" in (violation.detail or ""))
 
 
-@resource_rule("GIE005", "pool-epp-ref-port-required", Severity.ERROR, claims=_claims_port_required)
+@resource_rule("GIE005", "pool-epp-ref-port-required", Severity.ERROR, kinds=(POOL,), claims=_claims_port_required)
 def pool_epp_ref_port_required(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """A v1 `endpointPickerRef` with kind Service (the default) has `port.number`.
 
@@ -281,7 +281,7 @@ def _describe_limits(resource: Resource, violation: Violation) -> Hit:
     return Hit(violation.path, f"{dotted(violation.path)}: {violation.message}")
 
 
-@resource_rule("GIE006", "pool-targetports-limits", Severity.ERROR, claims=_claims_limits)
+@resource_rule("GIE006", "pool-targetports-limits", Severity.ERROR, kinds=(POOL,), claims=_claims_limits)
 def pool_targetports_limits(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """targetPorts: 1 item on v1.0.x, 1–8 unique items on v1.1+; matchLabels 1–64 entries; valid label values.
 
@@ -315,7 +315,7 @@ def _claims_ref_present(resource: Resource, violation: Violation) -> bool:
             or (missing == "extensionRef" and "endpointPickerRef" not in spec))
 
 
-@resource_rule("GIE007", "pool-epp-ref-present", Severity.ERROR, claims=_claims_ref_present)
+@resource_rule("GIE007", "pool-epp-ref-present", Severity.ERROR, kinds=(POOL,), claims=_claims_ref_present)
 def pool_epp_ref_present(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """`endpointPickerRef` is set (required ≤v1.5; from v1.6 most gateways still need it).
 
