@@ -4,11 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lint test check schemas bench clean
+.PHONY: lint test test-fast check schemas bench clean
 
-$(STAMP): pyproject.toml
+# Ranges live in pyproject.toml; the exact versions installed here (and in CI) in constraints.txt.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 ## lint: lint the reference scenarios of .gie-lint.yaml (default, leader-election)
@@ -19,7 +20,11 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check lint tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+## test-fast: the inner loop: everything but the tests marked slow, in parallel (< 30 s)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 ## schemas: regenerate schemas/ from the upstream CRDs in ../shared/crds
 schemas: $(STAMP)

@@ -12,6 +12,14 @@ from typing import Any
 JsonPath = tuple[str | int, ...]  # a path into a document: mapping keys and list indices
 
 
+def dotted(path: JsonPath, top: str = "(top level)") -> str:
+    """``spec.targetPorts[0].number``: how people name a field in messages (`top` names the empty path)."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or top
+
+
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 

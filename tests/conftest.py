@@ -1,7 +1,9 @@
-"""Shared fixtures. The shared corpus sits beside the checkout (../shared); tests using it skip without it."""
+"""Shared fixtures. The shared corpus sits beside the checkout (../shared): tests using it skip without it,
+except under CI (`CI=true`), where a missing ../shared must fail the run instead of turning it green."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,21 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 
 
+def under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def need_shared(path: Path) -> Path:
+    """`path` (under ../shared) when present; else skip locally, fail under CI."""
+    if not path.exists():
+        message = f"{path.relative_to(SHARED.parent)} not present"
+        if under_ci():
+            pytest.fail(f"{message} (CI=true: tests that need ../shared may not skip)")
+        pytest.skip(message)
+    return path
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    if not (CORPUS / "expected.yaml").is_file():
-        pytest.skip("../shared/corpus not present")
+    need_shared(CORPUS / "expected.yaml")
     return CORPUS

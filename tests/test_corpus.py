@@ -13,6 +13,8 @@ from lint.result import Severity
 from lint.rules.registry import all_rules
 from tests.conftest import CORPUS
 
+pytestmark = pytest.mark.slow  # end-to-end: the whole corpus / real pre-commit and action runs
+
 REGISTERED = {rule.id for rule in all_rules()}
 
 

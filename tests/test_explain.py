@@ -62,8 +62,10 @@ def test_json_is_stable_and_located(capsys: pytest.CaptureFixture[str], monkeypa
     assert [step["role"] for step in doc["scenarios"][0]["pools"][0]["path"]] == [
         "gateway", "route", "pool", "epp-service", "endpoint-picker", "model-server"]
     assert {"workload": "Deployment default/vllm-qwen3-sim-epp", "what": "replicas",
-            "values": {"default": "1", "leader-election": "3"}, "at": {"default": EPP, "leader-election": EPP_LE}} \
+            "values": {"default": 1, "leader-election": 3}, "at": {"default": EPP, "leader-election": EPP_LE}} \
         in doc["differences"]
+    counts = {"replicas", "active EPP replicas", "EPP standbys"}
+    assert all(type(v) is int for row in doc["differences"] if row["what"] in counts for v in row["values"].values())
 
 
 def test_mermaid_renders_the_topology(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,3 +95,41 @@ def test_hpa_min_max(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeyp
     hpa_line = _line("tests/rules/fixtures/GIE040.yaml", r"maxReplicas: 4")
     assert (epp_b["hpa"]["min"], epp_b["hpa"]["max"], epp_b["hpa"]["max_at"]) == (1, 4, f"{fixture}:{hpa_line}")
     assert epp_b["at"] == "not set: the HorizontalPodAutoscaler sets it" and epp_b["active"] == 4
+
+
+_DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+{replicas}  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec: {{containers: [{{name: c, image: "example.com/{name}:1"}}]}}
+"""
+_HPA = """apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 5}
+"""
+
+
+def test_differences_keep_the_workloads_types(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replica counts in `differences` are the workloads' ints (null where absent); text still says `absent`/HPA."""
+    (tmp_path / "one.yaml").write_text(_DEPLOYMENT.format(name="web", replicas="  replicas: 2\n") + "---\n"
+                                       + _DEPLOYMENT.format(name="batch", replicas="  replicas: 1\n"))
+    (tmp_path / "two.yaml").write_text(_DEPLOYMENT.format(name="web", replicas="") + "---\n" + _HPA)
+    (tmp_path / ".gie-lint.yaml").write_text("scenarios:\n  one: {files: [one.yaml]}\n  two: {files: [two.yaml]}\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["explain", "--format", "json"]) == 0
+    rows = {(r["workload"], r["what"]): r for r in json.loads(capsys.readouterr().out)["differences"]}
+    assert rows[("Deployment default/web", "replicas")]["values"] == {"one": 2, "two": 1}
+    assert rows[("Deployment default/web", "autoscaler")]["values"] == {"one": None, "two": "2–5"}
+    batch = rows[("Deployment default/batch", "replicas")]
+    assert (batch["values"], batch["at"]) == ({"one": 1, "two": None}, {"one": "one.yaml:15"})
+    assert cli.main(["explain"]) == 0
+    text = capsys.readouterr().out
+    assert "Deployment default/web replicas: 2 (one.yaml:5) | 2–5 (HPA) (not set: the HorizontalPodAutoscaler " \
+           "sets it)" in text
+    assert "Deployment default/web autoscaler: none | 2–5" in text
+    assert "Deployment default/batch replicas: 1 (one.yaml:15) | absent" in text

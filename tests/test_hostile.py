@@ -61,6 +61,7 @@ def _mutants(seed: int, count: int) -> list[list[Any]]:
     return mutants
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("batch", range(8))
 def test_type_confused_reference_system_never_crashes(batch: int, tmp_path: Path) -> None:
     for number, docs in enumerate(_mutants(seed=batch, count=25)):

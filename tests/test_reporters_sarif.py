@@ -12,14 +12,13 @@ import yaml
 from lint.engine import run as engine
 from lint.reporters import Options, sarif
 from lint.rules.registry import all_rules
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, need_shared
 from tests.reporting_helpers import BAD_POOL, ROOT, SARIF_SCHEMA, isolated, run  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.Draft7Validator:
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip("../shared/external/sarif-schema-2.1.0.json not present")
+    need_shared(SARIF_SCHEMA)
     return jsonschema.Draft7Validator(json.loads(SARIF_SCHEMA.read_text()))
 
 
@@ -89,6 +88,7 @@ def test_stdin_and_suppressed_results_are_valid(validator, isolated: Path, capsy
     _valid(validator, sarif.as_data(result, Options(srcroot=isolated)))
 
 
+@pytest.mark.slow
 def test_corpus_run_is_valid_sarif(validator, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     cases = yaml.safe_load((CORPUS / "expected.yaml").read_text())
     specs = []

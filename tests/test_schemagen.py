@@ -9,6 +9,7 @@ import jsonschema_rs
 import pytest
 
 from lint.schema.generate import convert_node, dumps, generate, main
+from tests.conftest import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -21,8 +22,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def crds() -> Path:
-    if not (SHARED_CRDS / "gateway-api-inference-extension").is_dir():
-        pytest.skip("../shared/crds not present")
+    need_shared(SHARED_CRDS / "gateway-api-inference-extension")
     return SHARED_CRDS
 
 

@@ -13,6 +13,7 @@ import yaml
 from referencing import Registry, Resource
 
 from lint.schema.store import DEFINITIONS_ID, SchemaError, SchemaStore, resolve_kubernetes_version
+from tests.conftest import need_shared
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 V1 = "inference.networking.k8s.io/v1"
@@ -159,8 +160,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def corpus_documents() -> list[tuple[str, dict[str, Any]]]:
     folder = SHARED / "corpus" / "gie"
-    if not folder.is_dir():
-        pytest.skip("../shared/corpus not present")
+    need_shared(folder)
     found = []
     for path in sorted(folder.glob("*.yaml")):
         try:
@@ -188,8 +188,9 @@ def mutated(item: dict[str, Any]) -> dict[str, Any]:
     return walk(item, 0)
 
 
+@pytest.mark.slow
 def test_engines_agree(store: SchemaStore) -> None:
-    from lint.schema.store import json_compatible
+    from lint.schema.jsonnode import json_compatible
 
     documents = [(name, json_compatible(d)) for name, d in corpus_documents()]
     known = [(name, d) for name, d in documents if store.lookup(d["apiVersion"], d["kind"])]

@@ -13,6 +13,7 @@ import pytest
 
 from lint.schema import structural
 from lint.schema.structural import StructuralChecker, cel_property_name, parse_field_path
+from tests.conftest import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -50,8 +51,7 @@ def test_endpoint_picker_ref_without_port_fails_the_cel_rule() -> None:
 def test_port_message_is_the_crds_own() -> None:
     crd = (SHARED / "crds" / "gateway-api-inference-extension" / "v1.0.0"
            / "inference.networking.k8s.io_inferencepools.yaml")
-    if not crd.is_file():
-        pytest.skip("../shared/crds not present")
+    need_shared(crd)
     import yaml
 
     text = json.dumps(yaml.safe_load(crd.read_text()))

@@ -124,3 +124,22 @@ def test_the_issue_command_exits_1_with_a_finding_not_a_traceback(capsys: pytest
     out, err = capsys.readouterr()
     assert code == 1 and not err
     assert "<stdin>:4:11: error GIE900 yaml-syntax: YAML error: `maybe` is not a valid !!bool" in out
+
+
+def test_cronjob_replicas_come_from_its_job_template() -> None:
+    from lint.topology.replicas import count
+
+    text = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '* * * * *'\n" \
+           "  jobTemplate:\n    spec:\n      parallelism: 4\n      template: {spec: {containers: []}}\n"
+    (resource,) = list(extract(read("-", {}, text.encode()), "default"))
+    replicas = count(resource, None)
+    assert (replicas.count, replicas.path) == (4, ("spec", "jobTemplate", "spec", "parallelism"))
+
+
+def test_an_ignore_annotation_on_a_cronjob_pod_template_is_read() -> None:
+    from lint.engine.suppress import from_annotations
+
+    text = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n" \
+           "      template:\n        metadata:\n          annotations: {gie-lint.io/ignore: 'GIE040: on purpose'}\n"
+    (resource,) = list(extract(read("-", {}, text.encode()), "default"))
+    assert [(s.rule, s.line) for s in from_annotations(resource)] == [("GIE040", 9)]

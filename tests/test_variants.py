@@ -55,6 +55,7 @@ def _corpus_spec(case: dict, **extra: object) -> engine.ScenarioSpec:
                                gie_version=version, **extra)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_corpus_leader_election_e2e_drift(corpus: Path) -> None:
     """Upstream's LE e2e pool kept targetPortNumber and a flat selector (H1); nothing else drifted."""
     cases = {c["id"]: c for c in yaml.safe_load((corpus / "scenarios.yaml").read_text())}

@@ -1,4 +1,4 @@
-"""RuleInfo documentation in the terminal: `gie-lint rules [--format text|json|markdown]` and `gie-lint rule ID`."""
+"""Rule documentation in the terminal: `gie-lint rules [--format text|json|markdown]` and `gie-lint rule ID`."""
 
 from __future__ import annotations
 

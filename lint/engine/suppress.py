@@ -20,10 +20,16 @@ from fnmatch import fnmatchcase
 
 from lint.result import Finding, Suppressed
 from lint.rules.api import ANNOTATION, Rule, SuppressionUse
+from lint.shape import JsonPath
 from lint.source.files import SourceFile
 from lint.source.resources import Resource
+from lint.topology.workloads import POD_TEMPLATES
 
-_ANNOTATION_PATHS = (("metadata", "annotations"), ("spec", "template", "metadata", "annotations"))
+
+def _annotation_paths(kind: str) -> list[JsonPath]:
+    """The object's annotations, then those of each of its pod templates (one table knows where they are)."""
+    return [("metadata", "annotations"), *((*base, "metadata", "annotations") for base in POD_TEMPLATES.get(kind, ())
+                                           if base)]
 # `#` starts a comment only at the start of a line or after whitespace (not inside `a#b` values).
 _COMMENT = re.compile(r"(?:^|\s)#\s*gie-lint:\s*ignore\s*=\s*(?P<rules>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)"
                       r"(?P<reason>.*)$")
@@ -110,7 +116,7 @@ def from_comments(file: str, lines: Sequence[str]) -> list[Suppression]:
 def from_annotations(resource: Resource) -> list[Suppression]:
     """`gie-lint.io/ignore` on the object or its pod template: `RULE[,RULE]: reason` entries split by `;`/newline."""
     found = []
-    for base in _ANNOTATION_PATHS:
+    for base in _annotation_paths(resource.kind):
         annotations = resource.get(*base)
         value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
         if not isinstance(value, str):

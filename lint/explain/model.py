@@ -148,8 +148,10 @@ def _differences(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for ref, by_scenario in rows.items():
         for key, label in (("replicas", "replicas"), ("hpa", "autoscaler"), ("leader_election", "leader election"),
                            ("active", "active EPP replicas"), ("standbys", "EPP standbys")):
+            # The workloads' own values, so types match the rest of the document: replicas and the EPP
+            # counts are ints (null when unknowable), leader election a bool; the HPA row is rendered below.
             values = {name: w.get(key) for name, w in by_scenario.items()}
-            shown = {name: (_count_text(w) if key == "replicas" else w.get(key)) for name, w in by_scenario.items()}
+            shown = dict(values)
             if len(by_scenario) < len(scenarios) and key == "replicas":
                 shown = {**{s["name"]: None for s in scenarios}, **shown}
             elif len({json.dumps(v, sort_keys=True) for v in values.values()}) <= 1:

@@ -14,7 +14,6 @@ from lint.explain.model import ROLES, _count_text, _plural, model
 FORMATS = ("text", "json", "mermaid")
 
 
-
 def _le_text(w: dict[str, Any]) -> str:
     if w["leader_election"] is None:
         return "leader election unknown"
@@ -57,18 +56,33 @@ def text(doc: dict[str, Any]) -> str:
         out.append("")
     if doc["differences"]:
         names = [s["name"] for s in doc["scenarios"]]
+        workloads = {(s["name"], w["ref"]): w for s in doc["scenarios"]
+                     for w in [w for p in s["pools"] for w in p["workloads"]] + s["other_workloads"]}
         out.append(f"differences ({' | '.join(names)}):")
         for row in doc["differences"]:
             cells = []
             for name in names:
-                value = row["values"].get(name)
-                shown = "absent" if value is None and name not in row["at"] else \
-                    {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else value
                 at = row["at"].get(name)
-                cells.append(f"{shown}" + (f" ({at})" if at else ""))
-            out.append(f"  {row['workload']} {row['what']}: " + " | ".join(str(c) for c in cells))
+                cells.append(_difference_cell(row, name, workloads.get((name, row["workload"]))) +
+                             (f" ({at})" if at else ""))
+            out.append(f"  {row['workload']} {row['what']}: " + " | ".join(cells))
         out.append("")
     return "\n".join(out)
+
+
+def _difference_cell(row: dict[str, Any], name: str, workload: dict[str, Any] | None) -> str:
+    """One scenario's value in a differences row: `absent` where the workload is not there, `unknown` for an
+    unknowable value, `none` for no autoscaler."""
+    if name not in row["at"]:
+        return "absent"
+    if row["what"] == "replicas" and workload is not None:
+        return _count_text(workload)  # as the workload line shows it: `1–4 (HPA)` when an HPA scales it
+    value = row["values"].get(name)
+    if value is None:
+        return "none" if row["what"] == "autoscaler" else "unknown"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 def _label(text_: str) -> str:

@@ -9,19 +9,14 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources as package_files
 from typing import Any
 
-import yaml
-
-from lint.releases.versions import Release, parse
+from lint.releases.versions import Release, in_force, in_window, line
 
 
-@functools.cache
 def _table() -> dict[str, Any]:
-    text = package_files.files("lint.releases.data").joinpath("epp_flags.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(text)
-    return loaded
+    table: dict[str, Any] = line().data("epp_flags")
+    return table
 
 
 def camel_to_kebab(name: str) -> str:
@@ -57,43 +52,27 @@ class FlagSet:
         return self.by_name.get(name)
 
 
-def _in_release(entry: dict[str, Any], release: Release) -> bool:
-    since, until = entry.get("since"), entry.get("until")
-    return (since is None or release.at_least(since)) and (until is None or not release.at_least(until))
-
-
 def _default(entry: dict[str, Any], release: Release) -> str | None:
-    chosen = None
-    for tag, value in sorted((entry.get("default") or {}).items(), key=lambda kv: parse(kv[0])):
-        if release.at_least(tag):
-            chosen = None if value is None else str(value)
-    return chosen
+    value = in_force(entry.get("default") or {}, release)
+    return None if value is None else str(value)
 
 
 @functools.cache
-def _flagset(tag: str) -> FlagSet:
-    release = Release(tag, {})
-    table = _table()
-    parser = "goflag"
-    for since, kind in sorted(table["parsers"].items(), key=lambda kv: parse(kv[0])):
-        if release.at_least(since):
-            parser = kind
+def flagset(release: Release) -> FlagSet:
+    table = release.line.data("epp_flags")
+    parser = in_force(table["parsers"], release) or "goflag"
     camel = not release.at_least(table["camel_until"])
     by_spelling: dict[str, FlagSpec] = {}
     by_name: dict[str, FlagSpec] = {}
     for library, group in ((False, table["flags"]), (True, table["logging"])):
         for name, entry in group.items():
-            if not _in_release(entry, release):
+            if not in_window(entry, release):
                 continue
             spelling = entry.get("camel", name) if camel and not library else name
             spec = FlagSpec(name, entry.get("type", "string"), spelling, _default(entry, release), library)
             by_spelling[spelling] = spec
             by_name[name] = spec
-    return FlagSet(tag, parser, by_spelling, by_name, camel)
-
-
-def flagset(release: Release) -> FlagSet:
-    return _flagset(release.tag)
+    return FlagSet(release.tag, parser, by_spelling, by_name, camel)
 
 
 @functools.cache
@@ -118,19 +97,14 @@ def facts() -> dict[str, Any]:
     return _table()
 
 
-def in_window(key: str, release: Release) -> bool:
+def window_open(key: str, release: Release) -> bool:
     """Whether `release` falls in the `{since, until}` window stored under `key`."""
-    entry = _table().get(key) or {}
-    return _in_release(entry, release)
+    return in_window(release.line.data("epp_flags").get(key) or {}, release)
 
 
 def by_release(key: str, release: Release) -> Any:
     """The value of a `{first release: value}` map in force at `release` (None before the first)."""
-    chosen = None
-    for tag, value in sorted((_table().get(key) or {}).items(), key=lambda kv: parse(kv[0])):
-        if release.at_least(tag):
-            chosen = value
-    return chosen
+    return in_force(release.line.data("epp_flags").get(key) or {}, release)
 
 
 def legacy_metric_flags() -> tuple[str, ...]:
@@ -138,6 +112,6 @@ def legacy_metric_flags() -> tuple[str, ...]:
 
 
 def legacy_metric_flags_rejected(release: Release) -> bool:
-    return release.at_least(_table()["legacy_metric_flags_rejected_since"])
+    return release.at_least(release.line.data("epp_flags")["legacy_metric_flags_rejected_since"])
 
 

@@ -29,7 +29,7 @@ def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     if options.show_suppressed:
         rows += [(s.finding, s) for s in result.suppressed]
     if rows:
-        lines += ["| Severity | RuleInfo | Location | Resource | Message |", "|---|---|---|---|---|"]
+        lines += ["| Severity | Rule | Location | Resource | Message |", "|---|---|---|---|---|"]
         for finding, suppressed in rows:
             where = f"{finding.file}:{finding.line}:{finding.column}" if finding.line else finding.file
             message = cell(finding.message)

@@ -1,6 +1,6 @@
 """SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
 
-RuleInfo metadata comes from the registry; there is one result per finding.
+Rule metadata comes from the registry; there is one result per finding.
 
 Paths are relative to the `%SRCROOT%` base (the working directory) so alerts map onto the repository.
 `partialFingerprints` hash the rule, file, resource and message, not the line: an alert survives lines

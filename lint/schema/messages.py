@@ -15,7 +15,7 @@ import re
 from typing import Any, Protocol
 
 from lint.schema.violation import Violation
-from lint.shape import JsonPath
+from lint.shape import JsonPath, dotted
 
 
 class DescribedSchema(Protocol):
@@ -40,12 +40,6 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def dotted(path: JsonPath) -> str:
-    """``spec.targetPorts[0].number``: how people name a field in messages."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
 
 
 def _type_hint(value: Any, types: list[str]) -> str:

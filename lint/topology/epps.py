@@ -89,7 +89,7 @@ def pool_namespace(epp: Epp) -> PoolNamespace:
             return PoolNamespace(None, "")
         if value:
             return PoolNamespace(value, f"--pool-namespace {value}")
-    if flag_table.in_window("pool_namespace_env", epp.release):
+    if flag_table.window_open("pool_namespace_env", epp.release):
         env = flag_table.facts()["pool_namespace_env"]
         found, known = eppargs.env_value(workload, container, env["env"])
         if not known:

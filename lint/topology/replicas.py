@@ -108,12 +108,16 @@ def count(resource: Resource, hpa: Autoscaler | None) -> Replicas:
         return Replicas(resource, _int(value), True, ("spec", "replicas"), "spec.replicas", hpa)
     if kind == "Pod":
         return Replicas(resource, 1, False, ("spec",), "a bare Pod: one replica", hpa)
-    if kind == "Job":
-        value = resource.get("spec", "parallelism")
+    if kind in ("Job", "CronJob"):
+        job: JsonPath = ("spec",) if kind == "Job" else ("spec", "jobTemplate", "spec")
+        value = resource.get(*job, "parallelism")
         if value is None:
-            return Replicas(resource, 1, False, ("spec",), "not set: a Job runs 1 pod at a time", hpa)
-        return Replicas(resource, _int(value), True, ("spec", "parallelism"), "spec.parallelism", hpa)
-    return Replicas(resource, None, False, ("spec",), f"a {kind}: one pod per eligible node", hpa)
+            return Replicas(resource, 1, False, job, "not set: a Job runs 1 pod at a time", hpa)
+        written: JsonPath = (*job, "parallelism")
+        return Replicas(resource, _int(value), True, written, ".".join(map(str, written)), hpa)
+    if kind == "DaemonSet":
+        return Replicas(resource, None, False, ("spec",), "a DaemonSet: one pod per eligible node", hpa)
+    return Replicas(resource, None, False, ("spec",), f"a {kind}: its pod count is not in the manifest", hpa)
 
 
 def replica_table(workloads: Iterable[Workload], autoscalers_: Iterable[Autoscaler]) -> dict[int, Replicas]:

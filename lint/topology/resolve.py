@@ -2,9 +2,10 @@
 
 `resolve` reads the scenario's objects once and builds each view (pod templates, pools, Services, EPPs,
 EndpointPickerConfigs and who loads them, RBAC, routing, replicas, pool stacks) with the indexes the
-questions need: objects by kind and by kind/namespace/name, pod templates by namespace and label,
-Services and ConfigMaps by name, RBAC bindings by subject. Rules query these; none scans all objects
-per object, so the rule stage is linear in the number of objects.
+questions need: objects by kind and by kind/namespace/name, pod templates by namespace and label, EPPs
+by namespace, pools, Services and ConfigMaps by name, RBAC bindings by subject. Rules query these; none
+scans all objects (or all of a namespace) per object, so the rule stage is linear in the number of objects.
+A list an accessor returns may be the index's own: callers read it, never change it.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class Topology:
     _services: dict[tuple[str, str], Resource] = field(default_factory=dict)
     _services_in: dict[str, list[Resource]] = field(default_factory=dict)
     _pools_in: dict[str, list[Pool]] = field(default_factory=dict)
+    _pools_named: dict[tuple[str, str], list[Pool]] = field(default_factory=dict)  # (namespace, name) → pools
+    _epps_in: dict[str, list[Epp]] = field(default_factory=dict)  # namespace → EPPs, in workload order
     _epp_of: dict[tuple[int, tuple[str | int, ...]], Epp] = field(default_factory=dict)  # (object id, pod spec)
     _epps_by_object: dict[int, list[Epp]] = field(default_factory=dict)
     _servers: dict[int, list[Workload] | None] = field(default_factory=dict)  # id() of the pool
@@ -113,7 +116,8 @@ class Topology:
         return self._pools_in.get(namespace, [])
 
     def pools_named(self, namespace: str, name: str) -> list[Pool]:
-        return [p for p in self.pools_in(namespace) if p.name == name]
+        """The pools of that namespace and name, in file order."""
+        return self._pools_named.get((namespace, name), [])
 
     def services_in(self, namespace: str) -> list[Resource]:
         return self._services_in.get(namespace, [])
@@ -153,7 +157,8 @@ class Topology:
         return self._epps_by_object.get(id(resource), [])
 
     def epps_in(self, namespace: str) -> list[Epp]:
-        return [e for w in self.workloads_in(namespace) if (e := self.epp(w)) is not None]
+        """The EPPs among the pod templates of a namespace, in file order."""
+        return self._epps_in.get(namespace, [])
 
 
 def _index(topology: Topology, resources: Sequence[Resource]) -> None:
@@ -186,6 +191,7 @@ def _workloads(topology: Topology, resources: Iterable[Resource], release: Relea
                 epps.append(epp)
                 topology._epp_of[(id(resource), workload.pod_spec_path)] = epp
                 topology._epps_by_object.setdefault(id(resource), []).append(epp)
+                topology._epps_in.setdefault(workload.namespace, []).append(epp)
     topology.workloads, topology.epps = tuple(workloads), tuple(epps)
     topology._labels, topology._by_namespace = dict(labels), dict(by_namespace)
 
@@ -204,6 +210,7 @@ def resolve(resources: Sequence[Resource], release: Release) -> Topology:
     topology.pools = tuple(pool(r) for r in topology.of_kind(POOL))
     for pool_ in topology.pools:
         topology._pools_in.setdefault(pool_.namespace, []).append(pool_)
+        topology._pools_named.setdefault((pool_.namespace, pool_.name), []).append(pool_)
         topology._servers[id(pool_)] = _servers(topology, pool_)
     for service in topology.of_kind("Service"):
         if service.api_version == "v1":

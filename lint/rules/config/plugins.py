@@ -15,8 +15,10 @@ from lint.releases import plugins as epc_facts
 from lint.releases import versions
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.config import scope
 from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
+from lint.topology import epc_view
 from lint.topology.configs import EmbeddedConfig
 
 # GIE062 ---------------------------------------------------------------------------------------------
@@ -26,10 +28,10 @@ def _unregistered_message(plugin_type: str, release: versions.Release) -> str:
     entry = epc_facts.plugin_entry(plugin_type)
     base = f"plugin type `{plugin_type}` is not registered in the EPP of GIE {tag}, which exits at startup " \
            f"(\"plugin type '{plugin_type}' is not registered\")"
-    if entry is not None and "removed" in entry and release.at_least(entry["removed"]):
+    if entry is not None and "until" in entry and release.at_least(entry["until"]):
         replacement = entry.get("replaced_by")
         instead = f"; use `{replacement}` instead" if replacement else ""
-        return f"{base}: it was removed in {entry['removed']}{instead}"
+        return f"{base}: it was removed in {entry['until']}{instead}"
     if entry is not None and not release.at_least(entry["since"]):
         return f"{base}: it arrives in {entry['since']}; use a type of {tag} or upgrade the EPP"
     close = difflib.get_close_matches(plugin_type, list(epc_facts.registered(release)), n=1, cutoff=0.75)
@@ -63,8 +65,8 @@ def epc_plugin_type_known(config: EmbeddedConfig, scenario: Scenario) -> Iterato
     """
     if scenario.release.epc() is None or not upstream_registry_applies(config, scenario):
         return
-    known = epc_facts.registered(scenario.release)
-    for decl in epc_facts.plugin_decls(config.data):
+    known = scope.registered(scenario.release)
+    for decl in epc_view.plugin_decls(config.data):
         if decl.type not in known and not unresolved(decl.type):
             yield Hit((*decl.path, "type"), _unregistered_message(decl.type, scenario.release))
 
@@ -99,8 +101,8 @@ def epc_plugin_name_unique(config: EmbeddedConfig, scenario: Scenario) -> Iterat
     """
     if scenario.release.epc() is None:
         return
-    first: dict[str, epc_facts.PluginDecl] = {}
-    for decl in epc_facts.plugin_decls(config.data):
+    first: dict[str, epc_view.PluginDecl] = {}
+    for decl in epc_view.plugin_decls(config.data):
         if unresolved(decl.name):
             continue
         earlier = first.setdefault(decl.name, decl)
@@ -149,7 +151,7 @@ def epc_ignored_parameters(config: EmbeddedConfig, scenario: Scenario) -> Iterat
     if not upstream_registry_applies(config, scenario, strict=False):
         return
     ignored = epc_facts.fact("ignored_parameters")
-    for decl in epc_facts.plugin_decls(config.data):
+    for decl in epc_view.plugin_decls(config.data):
         entry = ignored.get(decl.type)
         parameters = decl.data.get("parameters")
         if entry is None or not scenario.release.at_least(entry["since"]) or not parameters:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lint.releases import plugins as epc_facts
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.config import scope
 from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
+from lint.topology import epc_view
 from lint.topology.configs import EmbeddedConfig
 
 SINGLE_HANDLER = "single-profile-handler"
@@ -24,11 +25,11 @@ def _dotted(pattern: list[str]) -> str:
     return ".".join("[]" if part == "*" else part for part in pattern).replace(".[]", "[]")
 
 
-def _role_of(decl: epc_facts.PluginDecl | None, scenario: Scenario, applies: bool) -> list[str] | None:
+def _role_of(decl: epc_view.PluginDecl | None, scenario: Scenario, applies: bool) -> list[str] | None:
     """The roles of a declared plugin, when the upstream registry judges this config and knows the type."""
     if decl is None or not applies:
         return None
-    return epc_facts.roles(scenario.release, decl.type)
+    return scope.roles(scenario.release, decl.type)
 
 
 # GIE064 ---------------------------------------------------------------------------------------------
@@ -69,13 +70,13 @@ def epc_ref_defined(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]
     spec = scenario.release.epc()
     if spec is None or not isinstance(config.data, dict):
         return
-    decls = {d.name: d for d in epc_facts.plugin_decls(config.data)}
-    complete = epc_facts.plugins_complete(config.data)
+    decls = {d.name: d for d in epc_view.plugin_decls(config.data)}
+    complete = epc_view.plugins_complete(config.data)
     applies = upstream_registry_applies(config, scenario)
-    for reference in epc_facts.references(scenario.release):
+    for reference in scope.references(scenario.release):
         if reference["path"][0] not in spec["fields"]:
             continue  # the section itself is unknown in this release: GIE061
-        for path, value in epc_facts.walk(config.data, reference["path"]):
+        for path, value in epc_view.walk(config.data, reference["path"]):
             if not isinstance(value, str) or unresolved(value):
                 continue
             where = _dotted(reference["path"])
@@ -142,13 +143,13 @@ def epc_profile_structure(config: EmbeddedConfig, scenario: Scenario) -> Iterato
     if scenario.release.epc() is None or not isinstance(config.data, dict):
         return
     data = config.data
-    profiles = epc_facts.profiles(data)
+    profiles = epc_view.profiles(data)
     yield from _profile_names(profiles)
     applies = upstream_registry_applies(config, scenario)
-    decls = epc_facts.plugin_decls(data)
+    decls = epc_view.plugin_decls(data)
     by_name = {d.name: d for d in decls}
 
-    def has(decl: epc_facts.PluginDecl | None, role: str) -> bool:
+    def has(decl: epc_view.PluginDecl | None, role: str) -> bool:
         return role in (_role_of(decl, scenario, applies) or [])
 
     handlers = [d for d in decls if has(d, "profile-handler")]
@@ -161,15 +162,15 @@ def epc_profile_structure(config: EmbeddedConfig, scenario: Scenario) -> Iterato
         yield Hit((*handlers[0].path, "type"),
                   f"`{SINGLE_HANDLER}` runs exactly one profile, but {len(profiles)} are defined; the EPP rejects "
                   f"the config; use a handler that chooses between profiles")
-    all_known = applies and epc_facts.plugins_complete(data) and all(
-        epc_facts.roles(scenario.release, d.type) is not None for d in decls)
+    all_known = applies and epc_view.plugins_complete(data) and all(
+        scope.roles(scenario.release, d.type) is not None for d in decls)
     if whole and len(profiles) > 1 and not handlers and all_known:
         yield Hit(("schedulingProfiles",), f"{len(profiles)} scheduling profiles but no profile handler plugin: "
                                            f"the EPP cannot choose between them and rejects the config; declare a "
                                            f"multi-profile handler")
     for path, profile in profiles:
         pickers: list[str] = []
-        for ref_path, ref in epc_facts.walk(profile, ["plugins", "*", "pluginRef"], path):
+        for ref_path, ref in epc_view.walk(profile, ["plugins", "*", "pluginRef"], path):
             decl = by_name.get(ref) if isinstance(ref, str) else None
             if has(decl, "profile-handler"):
                 yield Hit(ref_path, f"profile handler `{ref}` is listed inside a profile; handlers are used by the "

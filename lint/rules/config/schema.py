@@ -20,7 +20,7 @@ LLMD_EPC_API_VERSION = "llm-d.ai/v1alpha1"
 
 def _accepted_api_versions(release: versions.Release, spec: dict[str, Any]) -> list[str]:
     accepted = list(spec["epc_api_versions"])
-    if release.at_least("v1.6.0"):  # the EPP moved to llm-d-router, which also reads its own group
+    if release.reached("epp_moved_to_llm_d_router"):  # the EPP moved to llm-d-router, which also reads its own group
         accepted.append(LLMD_EPC_API_VERSION)
     return accepted
 

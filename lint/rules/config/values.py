@@ -9,6 +9,7 @@ from lint.releases import plugins as epc_facts
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
 from lint.source.placeholders import unresolved
+from lint.topology import epc_view
 from lint.topology.configs import EmbeddedConfig
 
 # GIE066 ---------------------------------------------------------------------------------------------
@@ -19,8 +20,8 @@ def _gate_message(gate: str, scenario: Scenario) -> str:
     base = f"feature gate `{gate}` is not registered in the EPP of GIE {release.tag}, which exits at startup " \
            f"(\"feature gate '{gate}' is unknown or unregistered\")"
     entry = epc_facts.feature_gate_entry(gate)
-    if entry is not None and "removed" in entry and release.at_least(entry["removed"]):
-        return f"{base}: it was removed in {entry['removed']}; drop it"
+    if entry is not None and "until" in entry and release.at_least(entry["until"]):
+        return f"{base}: it was removed in {entry['until']}; drop it"
     if entry is not None and not release.at_least(entry["since"]):
         return f"{base}: it arrives in {entry['since']}; drop it or upgrade the EPP"
     close = difflib.get_close_matches(gate, known, n=1, cutoff=0.6)
@@ -56,7 +57,7 @@ def epc_feature_gates(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hi
     if spec is None or "featureGates" not in spec["fields"] or not isinstance(config.data, dict):
         return  # on releases without the field, GIE061 reports it
     known = epc_facts.feature_gates(scenario.release)
-    for path, gate in epc_facts.walk(config.data, ["featureGates", "*"]):
+    for path, gate in epc_view.walk(config.data, ["featureGates", "*"]):
         if isinstance(gate, str) and gate not in known and not unresolved(gate):
             yield Hit(path, _gate_message(gate, scenario))
 
@@ -93,7 +94,7 @@ def epc_weight_type(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]
     if scenario.release.epc() is None or not isinstance(config.data, dict):
         return
     floats = scenario.release.at_least(epc_facts.fact("float_weights_since"))
-    for path, weight in epc_facts.walk(config.data, ["schedulingProfiles", "*", "plugins", "*", "weight"]):
+    for path, weight in epc_view.walk(config.data, ["schedulingProfiles", "*", "plugins", "*", "weight"]):
         if weight is None or isinstance(weight, bool) or isinstance(weight, int):
             if isinstance(weight, bool):
                 yield Hit(path, f"`weight: {weight}` is a boolean; the weight is a number; write e.g. `weight: 1`")

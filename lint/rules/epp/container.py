@@ -212,7 +212,7 @@ def epp_probe_service_names(scenario: Scenario) -> Iterator[Hit]:
     """
     for epp in scenario.topology.readable_epps():
         workload, container, args = epp.workload, epp.container, epp.args
-        if not epp.release.at_least("v1.0.0") or not args.enabled("ha-enable-leader-election"):
+        if not epp.release.reached("health_services_split") or not args.enabled("ha-enable-leader-election"):
             continue  # v0.x accepts any service name
         for probe, grpc in _grpc_probes(container):
             service = grpc.get("service", "")

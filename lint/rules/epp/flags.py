@@ -200,9 +200,9 @@ def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
     """
     for epp in scenario.topology.readable_epps():
         workload, container, args, release = epp.workload, epp.container, epp.args, epp.release
-        if not release.at_least("v0.5.0"):
+        if args.flagset.spec("config-file") is None:
             continue  # the config flags do not exist yet
-        required = flag_table.in_window("config_required", release)
+        required = flag_table.window_open("config_required", release)
         file_flag, text_flag = args.get("config-file"), args.get("config-text")
         if file_flag is not None and text_flag is not None and file_flag.value and text_flag.value:
             later = max(file_flag, text_flag, key=lambda f: f.path)
@@ -211,7 +211,8 @@ def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
         elif required and not eppargs.is_llmd(container) and not (file_flag and file_flag.value) \
                 and not (text_flag and text_flag.value):
             where = args.args_path if "args" in container.data else container.path
-            yield Hit(where, f"the EPP {release.tag} has no built-in scheduler config (until v1.4.0) and exits "
+            yield Hit(where, f"the EPP {release.tag} has no built-in scheduler config (until "
+                      f"{flag_table.facts()['config_required']['until']}) and exits "
                       "without one; add --config-file (a mounted EndpointPickerConfig) or --config-text",
                       target=workload.resource)
 
@@ -247,7 +248,7 @@ def epp_standalone_mode(scenario: Scenario) -> Iterator[Hit]:
     limits = flag_table.facts()["standalone"]
     for epp in scenario.topology.readable_epps():
         workload, container, args = epp.workload, epp.container, epp.args
-        if not flag_table.in_window("standalone", epp.release):
+        if not flag_table.window_open("standalone", epp.release):
             continue
         selector = args.get("endpoint-selector")
         if selector is None or not selector.value or is_placeholder(selector.value):

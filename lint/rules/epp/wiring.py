@@ -129,7 +129,7 @@ def epp_pool_namespace_resolves(scenario: Scenario) -> Iterator[Hit]:
         env = flag_table.facts()["pool_namespace_env"]
         fix = f"pass --pool-namespace {pool.namespace}" + (
             f" or set env {env['env']} from fieldRef metadata.namespace"
-            if flag_table.in_window("pool_namespace_env", epp.release) else "")
+            if flag_table.window_open("pool_namespace_env", epp.release) else "")
         yield Hit(path, f"the EPP watches pools in namespace `{watched.value}` ({watched.source}), but it serves "
                   f"{pool.resource.ref}; the pool is never found. {fix[0].upper()}{fix[1:]}",
                   target=epp.resource)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from lint.releases import plugins as epc_facts
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.topology import Topology
+from lint.topology import Topology, epc_view
 from lint.topology.model import POOL, V1_GROUP, Pool
 
 H2C = "kubernetes.io/h2c"
@@ -36,7 +36,7 @@ def _grpc_parser(pool: Pool, scenario: Scenario) -> str | None:
                 continue
             ref = config.data.get("parser", {}).get("pluginRef") if isinstance(config.data.get("parser"), dict) \
                 else None
-            decl = next((d for d in epc_facts.plugin_decls(config.data) if d.name == ref), None)
+            decl = next((d for d in epc_view.plugin_decls(config.data) if d.name == ref), None)
             if decl is not None and decl.type in epc_facts.fact("h2c_parsers"):
                 where = f"{config.host.ref} ({'/'.join(map(str, config.host_path))})" if config.host_path else \
                     config.host.ref

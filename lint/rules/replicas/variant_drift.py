@@ -17,7 +17,7 @@ from typing import Any
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, variants_rule
-from lint.shape import JsonPath
+from lint.shape import JsonPath, dotted
 from lint.source.placeholders import unresolved
 from lint.source.resources import Resource
 from lint.topology.stacks import PoolStack, grants_leases, identity
@@ -32,10 +32,7 @@ def _show(value: Any) -> str:
 
 
 def _dotted(path: JsonPath) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text or "(the object)"
+    return dotted(path, "(the object)")
 
 
 def _unknowable(value: Any) -> bool:

@@ -24,9 +24,6 @@ from lint.topology.routing import OBJECTIVE_KINDS, POOL_GROUPS, ROUTE_KINDS
 
 # GIE081 ---------------------------------------------------------------------------------------------
 
-# The EPP compares `poolRef.group` with its pool group only from 28c3d738 (first released in v1.0.0); before
-# that a group mismatch was harmless.
-_GROUP_FILTER_SINCE = "v1.0.0"
 
 def _served_kind(resource: Resource, scenario: Scenario) -> bool:
     """Only kinds the release (or llm-d-router) serves are judged: the others are GIE080's finding."""
@@ -76,7 +73,8 @@ def objective_poolref(scenario: Scenario) -> Iterator[Hit]:
                       target=resource)
             continue
         groups = {p.resource.group for p in named}
-        if not scenario.release.at_least(_GROUP_FILTER_SINCE) or not groups <= set(POOL_GROUPS) or ref.group in groups:
+        if not scenario.release.reached("objective_pool_group_checked") or not groups <= set(POOL_GROUPS) \
+                or ref.group in groups:
             continue  # an unknown pool group is GIE001's finding
         pool = named[0].resource
         how = "is" if ref.group_written else f"defaults to (for {resource.kind})"

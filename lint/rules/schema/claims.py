@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from lint import shape
 from lint.rules.api import Hit, Scenario
 from lint.schema.violation import Violation
 from lint.shape import JsonPath
@@ -36,10 +37,7 @@ def is_cel(violation: Violation) -> bool:
 
 
 def dotted(path: JsonPath) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out or "(document)"
+    return shape.dotted(path, "(document)")
 
 
 def claimed_hits(resource: Resource, scenario: Scenario, claims: Callable[[Resource, Violation], bool],

@@ -59,10 +59,11 @@ def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[H
     elif resource.kind == "InferenceModel":
         fix = "InferenceModel was replaced by InferenceObjective in v1.0.0: write an InferenceObjective " \
               "(`inference.networking.x-k8s.io/v1alpha2`, spec `{priority, poolRef}`)"
-    elif scenario.release.at_least("v1.6.0"):
+    elif scenario.release.reached("epp_moved_to_llm_d_router"):
         fix = f"GIE {tag} no longer ships this CRD: it moved to llm-d-router as `{LLMD_GROUP}/v1alpha2`"
     else:
-        fix = f"GIE {tag} has no {resource.kind} CRD yet (InferenceModelRewrite arrives in v1.2.0)"
+        since = scenario.release.line.milestones["model_rewrite_crd"]
+        fix = f"GIE {tag} has no {resource.kind} CRD yet (InferenceModelRewrite arrives in {since})"
     where = (f"is served only by GIE {releases[0]}–{releases[-1]}" if releases
              else "is not an API version of any GIE release")
     yield Hit(("apiVersion",), f"`{resource.api_version}` {resource.kind} {where}, not {tag}; {fix}")

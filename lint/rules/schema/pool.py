@@ -1,4 +1,4 @@
-"""GIE001–GIE007: the InferencePool against the CRD of the release in force.
+"""GIE001–GIE003: the InferencePool's API version and shape against the CRD of the release in force.
 
 The schema layer reports raw violations; these rules own the InferencePool ones and say what to
 change in the language of the v1alpha2 → v1 migration, so a renamed field reads as a rename, not as
@@ -16,8 +16,6 @@ from lint.rules.schema.claims import (
     V1_POOL,
     V1ALPHA2_POOL,
     claimed_hits,
-    dotted,
-    is_cel,
     missing_field,
     under,
     unknown_field,
@@ -29,11 +27,11 @@ POOL = "InferencePool"
 _V1_SELECTOR_KEYS = ("matchLabels",)
 
 
-def _pool(resource: Resource, api_version: str) -> bool:
+def pool_of(resource: Resource, api_version: str) -> bool:
     return bool(resource.kind == POOL and resource.api_version == api_version)
 
 
-def _spec(resource: Resource) -> dict[str, Any]:
+def spec_of(resource: Resource) -> dict[str, Any]:
     spec = resource.get("spec")
     return spec if isinstance(spec, dict) else {}
 
@@ -79,7 +77,7 @@ def pool_apiversion_known(resource: Resource, scenario: Scenario) -> Iterator[Hi
 # GIE002 ---------------------------------------------------------------------------------------------
 
 def _claims_v1_shape(resource: Resource, violation: Violation) -> bool:
-    if not _pool(resource, V1_POOL):
+    if not pool_of(resource, V1_POOL):
         return False
     key = unknown_field(violation)
     if key is not None:
@@ -90,12 +88,12 @@ def _claims_v1_shape(resource: Resource, violation: Violation) -> bool:
     if violation.path == ("spec",) and missing in ("targetPorts", "selector"):
         return True
     if violation.path == ("spec",) and missing == "endpointPickerRef":
-        return "extensionRef" in _spec(resource)
+        return "extensionRef" in spec_of(resource)
     return violation.path == ("spec", "selector") and missing == "matchLabels"
 
 
 def _describe_v1_shape(resource: Resource, violation: Violation) -> Hit | None:
-    spec = _spec(resource)
+    spec = spec_of(resource)
     path = violation.path
     if path[:2] == ("spec", "selector") and (len(path) == 3 or missing_field(violation) == "matchLabels"):
         selector = spec.get("selector")
@@ -165,7 +163,7 @@ def pool_v1_shape(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
 # GIE003 ---------------------------------------------------------------------------------------------
 
 def _claims_v1alpha2_shape(resource: Resource, violation: Violation) -> bool:
-    if not _pool(resource, V1ALPHA2_POOL):
+    if not pool_of(resource, V1ALPHA2_POOL):
         return False
     if unknown_field(violation) is not None and violation.path in (
             ("spec", "targetPorts"), ("spec", "endpointPickerRef"), ("spec", "extensionRef", "port")):
@@ -175,11 +173,11 @@ def _claims_v1alpha2_shape(resource: Resource, violation: Violation) -> bool:
     missing = missing_field(violation)
     if violation.path == ("spec",) and missing in ("targetPortNumber", "selector"):
         return True
-    return violation.path == ("spec",) and missing == "extensionRef" and "endpointPickerRef" in _spec(resource)
+    return violation.path == ("spec",) and missing == "extensionRef" and "endpointPickerRef" in spec_of(resource)
 
 
 def _describe_v1alpha2_shape(resource: Resource, violation: Violation) -> Hit | None:
-    spec = _spec(resource)
+    spec = spec_of(resource)
     path = violation.path
     if under(violation, "spec", "selector", "matchLabels"):
         return Hit(("spec", "selector"), "inference.networking.x-k8s.io/v1alpha2 selects pods with a flat map "
@@ -233,123 +231,3 @@ def pool_v1alpha2_shape(resource: Resource, scenario: Scenario) -> Iterable[Hit]
 
 
 # GIE005 ---------------------------------------------------------------------------------------------
-
-def _claims_port_required(resource: Resource, violation: Violation) -> bool:
-    return bool(_pool(resource, V1_POOL) and is_cel(violation) and violation.path[:2] == ("spec", "endpointPickerRef")
-                and "has(self.port)" in (violation.detail or ""))
-
-
-@resource_rule("GIE005", "pool-epp-ref-port-required", Severity.ERROR, kinds=(POOL,), claims=_claims_port_required)
-def pool_epp_ref_port_required(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
-    """A v1 `endpointPickerRef` with kind Service (the default) has `port.number`.
-
-    ## Why it breaks
-    The v1 CRD's CEL rule rejects the pool: "port is required when kind is 'Service' or unspecified".
-
-    ## Bad
-    ```yaml
-    endpointPickerRef: {name: vllm-epp}
-    ```
-
-    ## Good
-    ```yaml
-    endpointPickerRef: {name: vllm-epp, port: {number: 9002}}
-    ```
-
-    ## Fix
-    Add `port: {number: N}` with the EPP Service's port (the Service port, not its targetPort).
-    """
-    return claimed_hits(resource, scenario, _claims_port_required, lambda r, v: Hit(
-            ("spec", "endpointPickerRef"), "`endpointPickerRef` (kind Service by default) has no `port`: add "
-            "`port: {number: 9002}` (the EPP Service's port); the CRD rule says: " + v.message))
-
-
-# GIE006 ---------------------------------------------------------------------------------------------
-
-_LIMIT_KEYWORDS = {"maxItems", "minItems", "minimum", "maximum", "minProperties", "maxProperties", "pattern",
-                   "maxLength", "minLength", "x-kubernetes-validations", "x-kubernetes-list-type", "uniqueItems"}
-
-
-def _claims_limits(resource: Resource, violation: Violation) -> bool:
-    if resource.kind != POOL or violation.keyword not in _LIMIT_KEYWORDS:
-        return False
-    return any(under(violation, *p)
-               for p in (("spec", "targetPorts"), ("spec", "selector"), ("spec", "targetPortNumber")))
-
-
-def _describe_limits(resource: Resource, violation: Violation) -> Hit:
-    return Hit(violation.path, f"{dotted(violation.path)}: {violation.message}")
-
-
-@resource_rule("GIE006", "pool-targetports-limits", Severity.ERROR, kinds=(POOL,), claims=_claims_limits)
-def pool_targetports_limits(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
-    """targetPorts: 1 item on v1.0.x, 1–8 unique items on v1.1+; matchLabels 1–64 entries; valid label values.
-
-    ## Why it breaks
-    CRD validation rejects the pool; an empty `matchLabels: {}` would otherwise select every pod.
-
-    ## Bad
-    ```yaml
-    targetPorts: [{number: 8000}, {number: 8000}]
-    ```
-
-    ## Good
-    ```yaml
-    targetPorts: [{number: 8000}, {number: 8001}]
-    ```
-
-    ## Fix
-    Keep port numbers unique and within the release's item limit; give matchLabels 1–64 valid labels.
-    """
-    return claimed_hits(resource, scenario, _claims_limits, _describe_limits)
-
-
-# GIE007 ---------------------------------------------------------------------------------------------
-
-def _claims_ref_present(resource: Resource, violation: Violation) -> bool:
-    if resource.kind != POOL or violation.path != ("spec",):
-        return False
-    missing = missing_field(violation)
-    spec = _spec(resource)
-    return ((missing == "endpointPickerRef" and "extensionRef" not in spec)
-            or (missing == "extensionRef" and "endpointPickerRef" not in spec))
-
-
-@resource_rule("GIE007", "pool-epp-ref-present", Severity.ERROR, kinds=(POOL,), claims=_claims_ref_present)
-def pool_epp_ref_present(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
-    """`endpointPickerRef` is set (required ≤v1.5; from v1.6 most gateways still need it).
-
-    ## Why it breaks
-    The field is required by the CRD up to v1.5.x. From v1.6.0 it is optional, but gateways report
-    `Accepted=False, reason EndpointPickerRefMissing` without it (reported as a warning there).
-
-    ## Bad
-    ```yaml
-    spec:
-      selector: {matchLabels: {app: vllm}}
-      targetPorts: [{number: 8000}]
-    ```
-
-    ## Good
-    ```yaml
-    spec:
-      selector: {matchLabels: {app: vllm}}
-      targetPorts: [{number: 8000}]
-      endpointPickerRef: {name: vllm-epp, port: {number: 9002}}
-    ```
-
-    ## Fix
-    Add `endpointPickerRef` naming the EPP Service and its port.
-    """
-    yield from claimed_hits(resource, scenario, _claims_ref_present, lambda r, v: Hit(
-        ("spec",),
-        f"missing `{v.detail}`: the CRD of GIE {scenario.release.tag} requires a reference to the EPP Service"))
-    spec = _spec(resource)
-    if (_pool(resource, V1_POOL) and isinstance(resource.get("spec"), dict) and scenario.release.at_least("v1.6.0")
-            and "endpointPickerRef" not in spec and "extensionRef" not in spec):
-        yield Hit(("spec",), "no `endpointPickerRef`: optional in the v1.6 CRD, but most gateways still need it "
-                  "(Accepted=False, reason EndpointPickerRefMissing); "
-                  "add one unless your gateway picks endpoints itself",
-                  severity=Severity.WARNING)
-
-
