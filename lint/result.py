@@ -84,6 +84,17 @@ class LintedObject:
     line: int
 
 
+@dataclass(frozen=True)
+class EppRelease:
+    """One endpoint picker of a scenario and the release that judged it: `GIE v1.0.0`, `llm-d-router v0.10.0`."""
+
+    resource: str  # kind namespace/name
+    file: str
+    line: int
+    release: str
+    reason: str  # what the image said, e.g. "image tag v1.0.1, judged as v1.0.0"
+
+
 @dataclass
 class ScenarioResult:
     """One scenario: the files linted together, the release that judged them and why, and the findings."""
@@ -96,8 +107,12 @@ class ScenarioResult:
     gie_version_reason: str
     kubernetes_version: str
     kubernetes_version_reason: str
+    gateway_api_version: str = ""  # e.g. "v1.6.1"
+    gateway_api_channel: str = ""  # "standard" or "experimental"
+    gateway_api_reason: str = ""  # e.g. "newest bundled", "--gateway-api-version 1.4"
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
+    epps: tuple[EppRelease, ...] = ()  # each EPP with its own release (a scenario may hold several)
 
 
 @dataclass

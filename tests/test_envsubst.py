@@ -63,14 +63,14 @@ def test_kubernetes_expansion_next_to_a_placeholder() -> None:
 def test_unresolved_names_keep_their_first_line() -> None:
     text = "a: x\nb: $A\nc: ${B}\nd: $A ${C}\ne: ${B}\n"
     result = substitute(text, {})
-    assert result.unresolved == {"A": 2, "B": 3, "C": 4}
+    assert result.unresolved == {"A": (2, 4), "B": (3, 4), "C": (4, 7)}  # (line, column) of the first use
     assert result.text == text  # left as written
 
 
 def test_unresolved_next_to_resolved_on_one_line() -> None:
     result = substitute("x: $MISSING/$KNOWN/${ALSO_MISSING}", {"KNOWN": "k"})
     assert result.text == "x: $MISSING/k/${ALSO_MISSING}"
-    assert result.unresolved == {"MISSING": 1, "ALSO_MISSING": 1}
+    assert result.unresolved == {"MISSING": (1, 4), "ALSO_MISSING": (1, 20)}  # columns as written
 
 
 def test_text_without_dollar_is_untouched() -> None:

@@ -40,6 +40,7 @@ MODULES = {
     "lint.rules.routing.routes": "GIE070 GIE071 GIE072 GIE073",
     "lint.rules.routing.objectives": "GIE081 GIE083",
     "lint.rules.run.suppressions": "GIE920 GIE921",
+    "lint.rules.run.identities": "GIE930",
     "lint.rules.run.crashed": "GIE999",
 }
 

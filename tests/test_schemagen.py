@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema_rs
 import pytest
+import yaml
 
-from lint.schema.generate import convert_node, dumps, generate, main
+from lint.schema.catalog import tag_key
+from lint.schema.generate import CrdConversionError, convert_node, dumps, generate, main
 from tests.conftest import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,22 +57,75 @@ def test_stale_files_are_removed(crds: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "gie" / "v0.0.1").exists()
 
 
+GATEWAY_API_TAGS = ["v1.0.0", "v1.1.1", "v1.2.1", "v1.3.0", "v1.4.1", "v1.5.1", "v1.6.1"]
+
+
+def _entries(index: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(family, "tag" or "tag/channel", {apiVersion|Kind: file}) of every set in index.json."""
+    for family, sets in index.items():
+        for tag, entries in sets.items():
+            if family == "gateway-api":
+                for channel, kinds in entries.items():
+                    yield family, f"{tag}/{channel}", kinds
+            else:
+                yield family, tag, entries
+
+
 def test_index_covers_every_release_and_file() -> None:
     index = json.loads((SCHEMAS / "index.json").read_text())
+    assert list(index) == ["gateway-api", "gie", "llm-d-router"]
     assert list(index["gie"]) == ["v0.3.0", "v0.4.0", "v0.5.1", "v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0",
                                   "v1.4.0", "v1.5.0", "v1.6.0"]
-    assert list(index["gateway-api"]) == ["v1.4.1"]
-    files = {rel for family in index.values() for entries in family.values() for rel in entries.values()}
-    on_disk = {p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.glob("*/*/*.json")}
-    assert files == on_disk
+    assert sorted(index["gateway-api"]) == GATEWAY_API_TAGS
+    assert all(list(channels) == ["experimental", "standard"] for channels in index["gateway-api"].values())
+    assert sorted(index["llm-d-router"]) == ["main-ebab68792", "v0.10.0", "v0.9.0"]
+    files = {rel for _, _, entries in _entries(index) for rel in entries.values()}
+    on_disk = {p.relative_to(SCHEMAS).as_posix() for p in SCHEMAS.glob("*/**/*.json")}
+    assert files == on_disk  # every file is used, every entry exists
     assert index["gie"]["v1.0.0"]["inference.networking.k8s.io/v1|InferencePool"] == \
         "gie/v1.0.0/inferencepool_inference.networking.k8s.io_v1.json"
     assert "inference.networking.x-k8s.io/v1alpha2|InferencePool" not in index["gie"]["v1.5.0"]
-    assert "gateway.networking.k8s.io/v1|HTTPRoute" in index["gateway-api"]["v1.4.1"]
+    v161 = index["gateway-api"]["v1.6.1"]
+    assert "gateway.networking.k8s.io/v1|HTTPRoute" in v161["standard"]
+    assert "gateway.networking.x-k8s.io/v1alpha1|XBackend" in v161["experimental"]
+    assert "gateway.networking.x-k8s.io/v1alpha1|XBackend" not in v161["standard"]
+    assert "gateway.networking.k8s.io/v1|TCPRoute" in v161["standard"]  # standard from v1.6
+    assert "gateway.networking.k8s.io/v1|TCPRoute" not in index["gateway-api"]["v1.5.1"]["standard"]
+    llm_d = index["llm-d-router"]
+    assert set(llm_d["v0.9.0"]) == {"llm-d.ai/v1alpha2|InferenceObjective", "llm-d.ai/v1alpha2|InferenceModelRewrite"}
+    assert llm_d["v0.9.0"] == llm_d["v0.10.0"] == llm_d["main-ebab68792"]  # identical CRDs: stored once
+
+
+def test_identical_schemas_are_stored_once_in_their_first_set() -> None:
+    index = json.loads((SCHEMAS / "index.json").read_text())
+    texts: dict[str, str] = {}
+    for family, where, entries in _entries(index):
+        for rel in entries.values():
+            texts.setdefault((SCHEMAS / rel).read_text(), rel)
+            assert rel.startswith(f"{family}/"), rel
+            # a file lives in the folder of this set or of an older one (standard before experimental)
+            stored, here = rel.split("/")[1:-1], where.split("/")
+            order = ["standard", "experimental"].index
+            assert (tag_key(stored[0]), [order(c) for c in stored[1:]]) <= \
+                (tag_key(here[0]), [order(c) for c in here[1:]]), (rel, where)
+    assert len(texts) == len(list(SCHEMAS.glob("*/**/*.json")))  # no two files have the same content
+    gateway = index["gateway-api"]
+    # ReferenceGrant v1beta1 did not change from v1.0.0 to v1.1.1 standard: one file serves both
+    key = "gateway.networking.k8s.io/v1beta1|ReferenceGrant"
+    assert gateway["v1.1.1"]["standard"][key] == gateway["v1.0.0"]["standard"][key]
+
+
+def test_no_schema_names_its_release() -> None:
+    """A shared file serves several releases, so only the index may say which release judged an object."""
+    for path in SCHEMAS.glob("*/**/*.json"):
+        source = json.loads(path.read_text())["x-gie-lint-source"]
+        assert set(source) == {"crd", "family", "upstream"}, path
+        assert '"description": "' not in path.read_text().replace('"description": "Must be', "").replace(
+            '"description": "Standard object metadata', ""), f"{path}: upstream descriptions are dropped"
 
 
 def test_every_schema_is_draft_2020_12_and_compiles() -> None:
-    for path in sorted(SCHEMAS.glob("*/*/*.json")):
+    for path in sorted(SCHEMAS.glob("*/**/*.json")):
         text = path.read_text()
         assert text == dumps(json.loads(text)), f"{path.name}: not in canonical form"
         schema = json.loads(text)
@@ -82,8 +139,71 @@ def test_every_schema_is_draft_2020_12_and_compiles() -> None:
 def test_readme_records_provenance() -> None:
     text = (SCHEMAS / "README.md").read_text()
     for needle in ("kubernetes-sigs/gateway-api-inference-extension", "kubernetes-sigs/gateway-api", "Apache-2.0",
-                   "make schemas", "do not edit by hand", "v1.4.1", "ffea26329a16922bb3b2cf37a383417c511227d5"):
+                   "make schemas", "do not edit by hand", "v1.4.1", "ffea26329a16922bb3b2cf37a383417c511227d5",
+                   "llm-d/llm-d-router", "| gateway-api | kubernetes-sigs/gateway-api `config/crd/experimental` | "
+                   "v1.6.1 | 8bb74df00e56ec8f944d48c25e6c1c9c2f6848e3 |",
+                   "| llm-d-router | llm-d/llm-d-router `config/crd/bases` | main-ebab68792 | "
+                   "ebab687927f5331c1b39defcb579a07951bce56c |"):
         assert needle in text
+
+
+def _crd(group: str, kind: str, annotations: dict[str, str]) -> dict[str, Any]:
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": f"{kind.lower()}s.{group}", "annotations": annotations},
+            "spec": {"group": group, "names": {"kind": kind}, "scope": "Namespaced", "versions": [
+                {"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                    "type": "object", "description": "a widget",
+                    "properties": {"spec": {"type": "object", "properties": {
+                        "size": {"type": "integer", "description": "how big"},
+                        "description": {"type": "string", "description": "a field named description"}}}}}}}]}}
+
+
+def _tree_of_crds(root: Path, gateway_annotations: dict[str, str] | None = None) -> Path:
+    """A minimal ../shared/crds: one GIE tag, one Gateway API tag with both channels, one llm-d-router tag."""
+    def put(folder: Path, crd: dict[str, Any]) -> None:
+        folder.mkdir(parents=True)
+        (folder / "crd.yaml").write_text(yaml.safe_dump(crd))
+    put(root / "gateway-api-inference-extension" / "v1.0.0", _crd("inference.networking.k8s.io", "Pool", {}))
+    for channel in ("standard", "experimental"):
+        notes = gateway_annotations or {"gateway.networking.k8s.io/bundle-version": "v1.6.1",
+                                        "gateway.networking.k8s.io/channel": channel}
+        put(root / "gateway-api" / "v1.6.1" / channel, _crd("gateway.networking.k8s.io", "Route", notes))
+    put(root / "llm-d-router" / "v0.9.0", _crd("llm-d.ai", "Objective", {}))
+    return root
+
+
+def test_channels_share_identical_files_and_descriptions_are_dropped(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    generate(_tree_of_crds(tmp_path / "crds"), out)
+    index = json.loads((out / "index.json").read_text())
+    channels = index["gateway-api"]["v1.6.1"]
+    assert channels["standard"] == channels["experimental"] == {
+        "gateway.networking.k8s.io/v1|Route": "gateway-api/v1.6.1/standard/route_gateway.networking.k8s.io_v1.json"}
+    assert not (out / "gateway-api" / "v1.6.1" / "experimental").exists()
+    schema = json.loads((out / channels["standard"]["gateway.networking.k8s.io/v1|Route"]).read_text())
+    spec = schema["properties"]["spec"]
+    assert "description" not in spec["properties"]["size"] and "description" not in schema
+    assert spec["properties"]["description"] == {"type": "string"}  # a field named so is kept
+    assert index["llm-d-router"] == {
+        "v0.9.0": {"llm-d.ai/v1|Objective": "llm-d-router/v0.9.0/objective_llm-d.ai_v1.json"}}
+
+
+def test_a_gateway_api_copy_in_the_wrong_folder_is_refused(tmp_path: Path) -> None:
+    crds = _tree_of_crds(tmp_path / "crds", {"gateway.networking.k8s.io/bundle-version": "v1.5.1",
+                                              "gateway.networking.k8s.io/channel": "standard"})
+    with pytest.raises(CrdConversionError, match=r"gateway-api/v1.6.1/standard: .* says bundle-version v1.5.1"):
+        generate(crds, tmp_path / "out")
+
+
+def test_stale_nested_folders_are_removed(crds: Path, tmp_path: Path) -> None:
+    old = tmp_path / "gateway-api" / "v1.4.1"
+    old.mkdir(parents=True)
+    (old / "httproute_gateway.networking.k8s.io_v1.json").write_text("{}\n")  # the flat layout of before
+    (tmp_path / "gateway-api" / "v0.0.1" / "standard").mkdir(parents=True)
+    generate(crds, tmp_path)
+    assert not (old / "httproute_gateway.networking.k8s.io_v1.json").exists()
+    assert not (tmp_path / "gateway-api" / "v0.0.1").exists()
+    assert (old / "standard").is_dir()
 
 
 def test_conversion_rules() -> None:

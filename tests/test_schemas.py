@@ -125,7 +125,8 @@ def test_lookup_and_release_queries(store: SchemaStore) -> None:
     assert store.lookup("apps.example.com/v1", "Deployment") is None  # same file stem, other group
     assert store.lookup("example.com/v1", "Widget") is None
     assert SchemaStore("v0.5.1").lookup(V1, "InferencePool") is None
-    assert store.lookup("gateway.networking.k8s.io/v1", "HTTPRoute").source.startswith("Gateway API v1.4.1 CRD")  # type: ignore[union-attr]
+    assert store.lookup("gateway.networking.k8s.io/v1", "HTTPRoute").source == (  # type: ignore[union-attr]
+        "Gateway API v1.6.1 standard CRD httproutes.gateway.networking.k8s.io")
     assert store.lookup("rbac.authorization.k8s.io/v1", "Role") is not None
     assert store.lookup("apps/v1", "Deployment") is store.lookup("apps/v1", "Deployment")  # compiled once
     assert store.gie_kinds("v1.0.0") == {(V1, "InferencePool"), (V1ALPHA2, "InferencePool"),

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypedDict
 
 from lint import __version__
 from lint.cli import outputs, ruledocs
@@ -21,6 +22,7 @@ from lint.rules import registry
 from lint.schema.store import SchemaError
 from lint.settings import config
 from lint.settings import show as config_show
+from lint.source import kustomize
 from lint.source.files import SourceError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -28,6 +30,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     pass
+
+
+_KUSTOMIZE_HELP = ("lint the render of this kustomization directory (`kubectl kustomize DIR`, kubectl on PATH); "
+                   "a kustomization directory given as a PATH is rendered too")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
     settings.add_argument("--kubernetes-version",
                           help="Kubernetes version of the core schemas (default: newest bundled)")
+    settings.add_argument("--gateway-api-version",
+                          help="Gateway API version of the Gateway/HTTPRoute/... schemas, e.g. v1.4.1 or 1.4 "
+                               "(default: newest bundled)")
+    settings.add_argument("--gateway-api-channel", choices=["standard", "experimental"],
+                          help="Gateway API CRD channel the cluster has installed (default: standard)")
     settings.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="envsubst variable")
     settings.add_argument("--namespace", help="namespace for objects that set none (default: default)")
     settings.add_argument("--select", action="append", metavar="RULES",
@@ -49,9 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules (replaces the config's)")
     settings.add_argument("--exclude", action="append", metavar="PATTERN",
                           help="gitignore-style pattern for files found in folders (replaces the config's)")
+    settings.add_argument("--per-file", action=argparse.BooleanOptionalAction, default=None,
+                          help="lint each file of PATHs as its own scenario, for folders of unrelated files "
+                               "(default: the config's per_file, else off)")
 
     check = commands.add_parser("check", parents=[settings], help="lint manifests (files, folders, or - for stdin)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    check.add_argument("--kustomize", action="append", default=[], metavar="DIR", help=_KUSTOMIZE_HELP)
     check.add_argument("--scenario", action="append", default=[], help="lint this config scenario (repeatable)")
     outputs.add_arguments(check, REPORTERS)
     check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
@@ -73,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", parents=[settings],
                                   help="show each pool's request path, replicas and leader election, and why")
     explain.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
+    explain.add_argument("--kustomize", action="append", default=[], metavar="DIR", help=_KUSTOMIZE_HELP)
     explain.add_argument("--scenario", action="append", default=[], help="explain this config scenario (repeatable)")
     explain.add_argument("--format", choices=["text", "json", "mermaid"], default="text")
     return parser
@@ -157,21 +173,42 @@ def _exclude(args: argparse.Namespace, cfg: config.Config) -> config.Excluder | 
     return None
 
 
+def _paths(args: argparse.Namespace) -> tuple[str, ...]:
+    """PATHs, then each `--kustomize DIR` (read as its render, like a kustomization directory given as a PATH)."""
+    for directory in args.kustomize:
+        if kustomize.root(directory) is None:
+            names = ", ".join(kustomize.KUSTOMIZATION_NAMES)
+            raise UsageError(f"--kustomize {directory}: no {names} in that directory")
+    return (*args.paths, *args.kustomize)
+
+
+def _templates(cfg: config.Config) -> config.Excluder | None:
+    """The config's `templates:` patterns: files that are envsubst templates (every `$NAME` a placeholder)."""
+    if cfg.templates and cfg.path is not None:
+        return config.Excluder(cfg.templates, cfg.path.resolve().parent)
+    return None
+
+
 def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str]) -> list[engine.ScenarioSpec]:
     exclude = _exclude(args, cfg)
     kubernetes_version = args.kubernetes_version or cfg.kubernetes_version
     from_flag = args.gie_version is not None
-    if args.paths:
+    paths, templates = _paths(args), _templates(cfg)
+    if paths:
         if args.scenario:
             raise UsageError("give either PATHs or --scenario, not both")
         version = args.gie_version or cfg.gie_version
-        return [engine.ScenarioSpec(
-            name="(paths)", paths=tuple(args.paths), variables={**cfg.variables, **cli_vars},
+        spec = engine.ScenarioSpec(
+            name="(paths)", paths=paths, variables={**cfg.variables, **cli_vars},
             namespace=args.namespace or cfg.namespace or "default", gie_version=version,
             gie_version_from="--gie-version" if from_flag else f"gie_version in {_shown(cfg.path)}",
-            kubernetes_version=kubernetes_version, exclude=exclude)]
+            kubernetes_version=kubernetes_version, exclude=exclude, templates=templates, **_gateway_api(args, cfg))
+        per_file = args.per_file if args.per_file is not None else cfg.per_file
+        return engine.per_file(spec) if per_file else [spec]
     if not cfg.scenarios:
         raise UsageError("nothing to lint: give PATHs (or - for stdin), or define scenarios in .gie-lint.yaml")
+    if args.per_file:  # config scenarios are files applied together by definition
+        raise UsageError("--per-file splits PATHs into one scenario per file; config scenarios are linted as declared")
     names = args.scenario or list(cfg.scenarios)
     unknown = [n for n in names if n not in cfg.scenarios]
     if unknown:
@@ -185,8 +222,32 @@ def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str
             name=name, paths=scenario.files, variables=scenario.variables,
             namespace=args.namespace or scenario.namespace or cfg.namespace or "default",
             gie_version=version, gie_version_from=origin, kubernetes_version=kubernetes_version, exclude=exclude,
+            templates=templates, **_gateway_api(args, cfg, scenario),
             variant_of=scenario.variant_of, allowed_differences=scenario.allowed_differences))
     return specs
+
+
+class _GatewayApi(TypedDict):
+    gateway_api_version: str | None
+    gateway_api_channel: str | None
+    gateway_api_from: str
+
+
+def _gateway_api(args: argparse.Namespace, cfg: config.Config, scenario: config.Scenario | None = None) -> _GatewayApi:
+    """The Gateway API version and channel (flag, else the scenario's, else the config's) and where they came from."""
+    chosen: list[str | None] = []
+    said = []
+    for what in ("version", "channel"):
+        key = f"gateway_api_{what}"
+        flag, own, top = getattr(args, key), getattr(scenario, key, None), getattr(cfg, key)
+        chosen.append(flag or own or top)
+        if flag:
+            said.append(f"--gateway-api-{what} {flag}")
+        elif own or top:
+            said.append(f"{key} {own or top} in {_shown(cfg.path)}")
+    if chosen[0] is None:
+        said.insert(0, "newest bundled")
+    return _GatewayApi(gateway_api_version=chosen[0], gateway_api_channel=chosen[1], gateway_api_from=", ".join(said))
 
 
 def _shown(path: Path | None) -> str:

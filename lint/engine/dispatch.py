@@ -93,7 +93,7 @@ def _source(rule: SourceRule, scenario: Scenario, index: int, severities: Mappin
 
 def _resource(rule: ResourceRule, scenario: Scenario, index: int, severities: Mapping[str, Severity],
               out: Collected) -> None:
-    resources = scenario.topology.of_kind(*rule.kinds) if rule.kinds else scenario.topology.resources
+    resources = scenario.topology.each_copy(*rule.kinds)  # per-object rules judge every copy of an identity
     for resource in resources:
         _guarded(rule, partial(_on_targets, rule, severities, partial(rule.check, resource, scenario), resource),
                  resource, index, out)
@@ -102,7 +102,10 @@ def _resource(rule: ResourceRule, scenario: Scenario, index: int, severities: Ma
 def _config(rule: ConfigRule, scenario: Scenario, index: int, severities: Mapping[str, Severity],
             out: Collected) -> None:
     for config in scenario.topology.configs:
-        _guarded(rule, partial(_on_targets, rule, severities, partial(rule.check, config, scenario), config),
+        judging = scenario.judging(config)
+        if judging is None:
+            continue  # EPPs of different releases load it: no one release's facts judge it
+        _guarded(rule, partial(_on_targets, rule, severities, partial(rule.check, config, judging), config),
                  config, index, out)
 
 

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from time import process_time
 
 from lint.engine import dispatch, suppress
 from lint.engine.suppress import Pending, Suppression
-from lint.releases import versions
-from lint.result import Finding, LintedObject, RunResult, ScenarioResult, Severity, Suppressed
+from lint.releases import builds
+from lint.result import EppRelease, Finding, LintedObject, RunResult, ScenarioResult, Severity, Suppressed
 from lint.rules.api import Rule, RunReport, Scenario
 from lint.rules.registry import all_rules, known
 from lint.schema.store import SchemaOutcome, SchemaStore
-from lint.source.files import discover, read
+from lint.source.files import STDIN, discover, read_all
 from lint.source.resources import Resource, extract
-from lint.topology import resolve
+from lint.topology import applied, resolve
 from lint.topology.workloads import pod_templates
+
+# An optional timing hook: (stage, what, CPU seconds), stage "sources" (files, YAML, resources, release choice),
+# "topology" or "schemas" with the scenario name, or "rule" with a rule id (its per-scenario checks). Unused, it
+# costs one None test per stage; bench/bench_rules.py reads it.
+Timing = Callable[[str, str, float], None]
 
 
 @dataclass(frozen=True)
@@ -29,9 +35,19 @@ class ScenarioSpec:
     gie_version: str | None = None
     gie_version_from: str = "--gie-version"
     kubernetes_version: str | None = None
+    gateway_api_version: str | None = None  # None: the newest bundled
+    gateway_api_channel: str | None = None  # None: standard
+    gateway_api_from: str = ""  # where those two came from, for the report (default: the flags that set them)
     exclude: Callable[[str], bool] | None = None  # drops files found in folders (config/--exclude)
+    templates: Callable[[str], bool] | None = None  # files declared envsubst templates (config `templates:`)
     variant_of: str | None = None  # the scenario this one is compared with ("variants" rules)
     allowed_differences: tuple[str, ...] = ()  # e.g. ("leader-election",)
+
+
+def per_file(spec: ScenarioSpec) -> list[ScenarioSpec]:
+    """One scenario per file `spec` finds, named by the file (`--per-file`: each file applied on its own)."""
+    names = dict.fromkeys(discover(spec.paths, spec.exclude))  # a file named twice is linted once
+    return [replace(spec, name="<stdin>" if name == STDIN else name, paths=(name,), exclude=None) for name in names]
 
 
 @dataclass
@@ -40,6 +56,17 @@ class Run:
 
     result: RunResult
     scenarios: list[Scenario]
+
+
+def _epp_releases(scenario: Scenario) -> tuple[EppRelease, ...]:
+    found = []
+    for epp in scenario.topology.epps:
+        mark = epp.resource.locate((*epp.container.path, "image"))
+        reason = epp.build.reason if epp.build is not None else ""
+        if epp.build is not None and not epp.build.known:
+            reason += f"; judged at {epp.release.label}, and rules that need the exact build stay silent"
+        found.append(EppRelease(epp.resource.ref, epp.resource.file, mark.line, epp.release.label, reason))
+    return tuple(found)
 
 
 def _images(resources: Iterable[Resource]) -> list[tuple[str, str]]:
@@ -66,25 +93,61 @@ def _validate(resources: Iterable[Resource], store: SchemaStore) -> dict[int, Sc
 
 
 class _Stores:
-    """Schema stores by (release, Kubernetes version): each schema is compiled once per run."""
+    """Schema stores by (release, Kubernetes version, Gateway API version and channel): each schema is compiled
+    once per run."""
 
     def __init__(self) -> None:
-        self._stores: dict[tuple[str, str | None], SchemaStore] = {}
+        self._stores: dict[tuple[str, str | None, str | None, str | None], SchemaStore] = {}
 
-    def get(self, tag: str, kubernetes: str | None) -> SchemaStore:
-        if (tag, kubernetes) not in self._stores:
-            self._stores[(tag, kubernetes)] = SchemaStore(tag, kubernetes)
-        return self._stores[(tag, kubernetes)]
+    def get(self, tag: str, kubernetes: str | None, gateway_api: tuple[str | None, str | None] = (None, None)
+            ) -> SchemaStore:
+        key = (tag, kubernetes, *gateway_api)
+        if key not in self._stores:
+            self._stores[key] = SchemaStore(tag, kubernetes, gateway_api_version=gateway_api[0],
+                                            gateway_api_channel=gateway_api[1])
+        return self._stores[key]
 
 
-def _scenario(spec: ScenarioSpec, stores: _Stores, stdin: bytes | None) -> tuple[Scenario, str]:
-    files = tuple(read(name, spec.variables, stdin) for name in discover(spec.paths, spec.exclude))
+def _lap(timing: Timing | None, stage: str, what: str, since: float) -> float:
+    if timing is None:
+        return since
+    now = process_time()
+    timing(stage, what, now - since)
+    return now
+
+
+def _scenario(spec: ScenarioSpec, stores: _Stores, stdin: bytes | None, timing: Timing | None = None
+              ) -> tuple[Scenario, str]:
+    start = process_time() if timing is not None else 0.0
+    files = read_all(discover(spec.paths, spec.exclude), spec.variables, stdin, spec.templates)
     resources = [res for source in files for res in extract(source, spec.namespace)]
-    choice = versions.choose(spec.gie_version, spec.gie_version_from, _images(resources))
-    store = stores.get(choice.release.tag, spec.kubernetes_version)
-    scenario = Scenario(spec.name, choice.release, store, files, resolve(resources, choice.release),
-                        _validate(resources, store), spec.variant_of, spec.allowed_differences)
+    choice = builds.choose(spec.gie_version, spec.gie_version_from, _images(applied(resources)))
+    store = stores.get(choice.release.tag, spec.kubernetes_version,
+                       (spec.gateway_api_version, spec.gateway_api_channel))
+    start = _lap(timing, "sources", spec.name, start)
+    forced = {choice.release.line.project: choice.release} if spec.gie_version else {}
+    topology = resolve(resources, choice.release, forced)
+    start = _lap(timing, "topology", spec.name, start)
+    schemas = _validate(resources, store)
+    _lap(timing, "schemas", spec.name, start)
+    scenario = Scenario(spec.name, choice.release, store, files, topology, schemas, spec.variant_of,
+                        spec.allowed_differences)
     return scenario, choice.reason
+
+
+def _rules(rules: Sequence[Rule], scenario: Scenario, index: int, levels: Mapping[str, Severity],
+           timing: Timing | None) -> dispatch.Collected:
+    """The per-scenario rules; with a timing hook, one rule at a time (the same findings, timed per rule)."""
+    if timing is None:
+        return dispatch.run_scenario(rules, scenario, index, levels)
+    out = dispatch.Collected()
+    for rule in rules:
+        start = process_time()
+        part = dispatch.run_scenario((rule,), scenario, index, levels)
+        timing("rule", rule.id, process_time() - start)
+        out.findings += part.findings
+        out.crashes += part.crashes
+    return out
 
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
@@ -93,15 +156,18 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
 
 def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
         severities: Mapping[str, Severity] | None = None, stdin: bytes | None = None,
-        suppressions: Sequence[Suppression] = ()) -> Run:
-    """Lint every scenario; the same finding reached through two scenarios is reported once."""
+        suppressions: Sequence[Suppression] = (), timing: Timing | None = None) -> Run:
+    """Lint every scenario; the same finding reached through two scenarios is reported once.
+
+    `timing`, when given, is called with each stage's and each rule's time (see `Timing`).
+    """
     chosen = tuple(rules) if rules is not None else all_rules()
     levels = severities or {}
     stores = _Stores()
     specs = list(specs)
-    built = [_scenario(spec, stores, stdin) for spec in specs]
+    built = [_scenario(spec, stores, stdin, timing) for spec in specs]
     scenarios = [scenario for scenario, _ in built]
-    collected = [dispatch.run_scenario(chosen, scenario, index, levels) for index, scenario in enumerate(scenarios)]
+    collected = [_rules(chosen, scenario, index, levels, timing) for index, scenario in enumerate(scenarios)]
     by_name = {scenario.name: index for index, scenario in enumerate(scenarios)}
     for index, variant in enumerate(scenarios):  # compares scenarios, so after all ran
         base = by_name.get(variant.variant_of or "")
@@ -109,7 +175,7 @@ def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
             extra = dispatch.run_variants(chosen, variant, scenarios[base], index, levels)
             collected[index].findings += extra.findings
             collected[index].crashes += extra.crashes
-    pending = [Pending(s.files, s.topology.resources, _sorted(c.findings)) for s, c in zip(scenarios, collected,
+    pending = [Pending(s.files, s.topology.read, _sorted(c.findings)) for s, c in zip(scenarios, collected,
                                                                                          strict=True)]
     uses = suppress.apply(pending, suppressions, known, {rule.id for rule in chosen})
     report = RunReport(tuple(crash for c in collected for crash in c.crashes), tuple(uses))
@@ -123,7 +189,7 @@ def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
         sorted({s for r in results for s in r.suppressed}, key=lambda s: s.finding.sort_key()),
         tuple(rule.info for rule in all_rules()),
         len({source.name for s in scenarios for source in s.files}),
-        len({(r.file, r.document.index, r.prefix) for s in scenarios for r in s.topology.resources}))
+        len({(r.file, r.document.index, r.prefix) for s in scenarios for r in s.topology.read}))
     return Run(result, scenarios)
 
 
@@ -131,12 +197,20 @@ def _result(spec: ScenarioSpec, scenario: Scenario, reason: str, pending: Pendin
     requested = spec.kubernetes_version
     return ScenarioResult(
         name=spec.name, namespace=spec.namespace, files=tuple(f.name for f in scenario.files),
-        objects=tuple(LintedObject(r.file, r.ref, r.locate(()).line) for r in scenario.topology.resources),
-        gie_version=scenario.release.tag, gie_version_reason=reason,
+        objects=tuple(LintedObject(r.file, r.ref, r.locate(()).line) for r in scenario.topology.read),
+        gie_version=scenario.release.tag, gie_version_reason=reason, epps=_epp_releases(scenario),
         kubernetes_version=scenario.store.kubernetes_version,
         kubernetes_version_reason=f"--kubernetes-version {requested}" if requested else "newest bundled",
+        gateway_api_version=scenario.store.gateway_api_version, gateway_api_channel=scenario.store.gateway_api_channel,
+        gateway_api_reason=spec.gateway_api_from or _gateway_api_reason(spec),
         findings=_sorted(pending.findings),
         suppressed=sorted(set(pending.suppressed), key=lambda s: s.finding.sort_key()))
 
 
-__all__ = ["Run", "ScenarioSpec", "Suppressed", "run"]
+def _gateway_api_reason(spec: ScenarioSpec) -> str:
+    said = [f"--gateway-api-{what} {value}" for what, value in (("version", spec.gateway_api_version),
+                                                                 ("channel", spec.gateway_api_channel)) if value]
+    return ", ".join(said) if spec.gateway_api_version else ", ".join(["newest bundled", *said])
+
+
+__all__ = ["Run", "ScenarioSpec", "Suppressed", "Timing", "per_file", "run"]

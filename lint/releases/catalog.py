@@ -15,12 +15,17 @@ from typing import Any
 import yaml
 
 DATA_PACKAGE = "lint.releases.data"
-# The release lines the package ships, oldest project first; the first is the default line.
-LINES = ("gie",)
+# The release lines the package ships; the first is the default line (`--gie-version`, pools, routes).
+LINES = ("gie", "llm-d-router", "lwepp")
 
 
 class ReleaseDataError(Exception):
     """Release data that does not match its schema: `file:line: message`."""
+
+
+def has(line: str, name: str) -> bool:
+    """Whether the line ships that data file (lwepp reads no EndpointPickerConfig: no epc_plugins.yaml)."""
+    return package_files.files(DATA_PACKAGE).joinpath(line, f"{name}.yaml").is_file()
 
 
 @functools.cache

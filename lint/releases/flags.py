@@ -11,12 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lint.releases.versions import Release, in_force, in_window, line
-
-
-def _table() -> dict[str, Any]:
-    table: dict[str, Any] = line().data("epp_flags")
-    return table
+from lint.releases.versions import Release, ReleaseLine, in_force, in_window
+from lint.releases.versions import line as default_line
 
 
 def camel_to_kebab(name: str) -> str:
@@ -43,6 +39,7 @@ class FlagSet:
     """Every flag one release's EPP accepts, by the spelling it accepts and by canonical name."""
 
     tag: str
+    line: ReleaseLine
     parser: str  # goflag | pflag
     by_spelling: dict[str, FlagSpec]
     by_name: dict[str, FlagSpec]
@@ -72,29 +69,36 @@ def flagset(release: Release) -> FlagSet:
             spec = FlagSpec(name, entry.get("type", "string"), spelling, _default(entry, release), library)
             by_spelling[spelling] = spec
             by_name[name] = spec
-    return FlagSet(release.tag, parser, by_spelling, by_name, camel)
+    return FlagSet(release.tag, release.line, parser, by_spelling, by_name, camel)
+
+
+def _of(line: ReleaseLine | None) -> dict[str, Any]:
+    table: dict[str, Any] = (line or default_line()).data("epp_flags")
+    return table
 
 
 @functools.cache
-def _camel_names() -> dict[str, str]:
-    """Every camelCase spelling any release had → its kebab name."""
-    return {entry["camel"]: name for name, entry in _table()["flags"].items() if "camel" in entry}
+def _camel_names(project: str) -> dict[str, str]:
+    """Every camelCase spelling any release of the line had → its kebab name."""
+    flags: dict[str, Any] = default_line(project).data("epp_flags")["flags"]
+    return {entry["camel"]: name for name, entry in flags.items() if "camel" in entry}
 
 
-def canonical(bare: str) -> str:
+def canonical(bare: str, line: ReleaseLine | None = None) -> str:
     """The kebab name of a written flag name without dashes (`poolName` → `pool-name`)."""
-    return _camel_names().get(bare) or camel_to_kebab(bare)
+    return _camel_names((line or default_line()).project).get(bare) or camel_to_kebab(bare)
 
 
-@functools.cache
-def any_release_type(name: str) -> str | None:
-    entry = _table()["flags"].get(name) or _table()["logging"].get(name)
+def any_release_type(name: str, line: ReleaseLine | None = None) -> str | None:
+    """The type of a flag some release of the line defines (None: no release of it has the flag)."""
+    table = _of(line)
+    entry = table["flags"].get(name) or table["logging"].get(name)
     return entry.get("type", "string") if entry else None
 
 
-def facts() -> dict[str, Any]:
-    """The non-flag facts of `epp_flags.yaml` (config_required, pool_groups, …)."""
-    return _table()
+def facts(release: Release | None = None) -> dict[str, Any]:
+    """The non-flag facts of the line's `epp_flags.yaml` (config_required, pool_groups, …)."""
+    return _of(release.line if release else None)
 
 
 def window_open(key: str, release: Release) -> bool:
@@ -107,8 +111,8 @@ def by_release(key: str, release: Release) -> Any:
     return in_force(release.line.data("epp_flags").get(key) or {}, release)
 
 
-def legacy_metric_flags() -> tuple[str, ...]:
-    return tuple(_table()["legacy_metric_flags"])
+def legacy_metric_flags(release: Release) -> tuple[str, ...]:
+    return tuple(release.line.data("epp_flags")["legacy_metric_flags"])
 
 
 def legacy_metric_flags_rejected(release: Release) -> bool:

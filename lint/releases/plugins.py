@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lint.releases import versions
+from lint.releases import catalog, versions
 
 
 def _facts() -> dict[str, Any]:
@@ -17,16 +17,21 @@ def _facts() -> dict[str, Any]:
 
 
 def _of(release: versions.Release) -> dict[str, Any]:
+    """The line's EndpointPickerConfig facts; empty for a line whose EPP reads no config (lwepp)."""
+    if not catalog.has(release.line.project, "epc_plugins"):
+        return {"plugins": {}, "feature_gates": {}, "references": []}
     facts: dict[str, Any] = release.line.data("epc_plugins")
     return facts
 
 
-def fact(name: str) -> Any:
-    return _facts()[name]
+def fact(name: str, release: versions.Release | None = None) -> Any:
+    """A fact of the line's `epc_plugins.yaml` (the default line's without a release); None where the line
+    does not record it."""
+    return (_of(release) if release is not None else _facts()).get(name)
 
 
-def plugin_entry(plugin_type: str) -> dict[str, Any] | None:
-    entry: dict[str, Any] | None = _facts()["plugins"].get(plugin_type)
+def plugin_entry(plugin_type: str, release: versions.Release) -> dict[str, Any] | None:
+    entry: dict[str, Any] | None = _of(release)["plugins"].get(plugin_type)
     return entry
 
 
@@ -45,8 +50,8 @@ def feature_gates(release: versions.Release) -> list[str]:
     return [name for name, entry in _of(release)["feature_gates"].items() if versions.in_window(entry, release)]
 
 
-def feature_gate_entry(name: str) -> dict[str, Any] | None:
-    entry: dict[str, Any] | None = _facts()["feature_gates"].get(name)
+def feature_gate_entry(name: str, release: versions.Release) -> dict[str, Any] | None:
+    entry: dict[str, Any] | None = _of(release)["feature_gates"].get(name)
     return entry
 
 

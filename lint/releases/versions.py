@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,12 @@ class ReleaseLine:
 
     project: str
     name: str
+    short: str  # the name in messages: "GIE v1.5.0", "llm-d-router v0.10.0"
     epp_image: re.Pattern[str]
+    other_images: tuple[re.Pattern[str], ...]  # images of the line that are not an EPP (e.g. a P/D sidecar)
+    disagg_images: tuple[re.Pattern[str], ...]  # of those, the ones that mark their pod as a model server
+    epp_binaries: tuple[str, ...]  # the EPP's entrypoints (a `command:` naming one marks an EPP container)
+    other_binaries: Mapping[str, str]  # entrypoint → role of the line's binaries that are not an EPP
     entries: Mapping[str, Mapping[str, Any]] = field(repr=False)
     milestones: Mapping[str, str] = field(repr=False)
     defaults: Mapping[str, Any] = field(repr=False)
@@ -51,12 +56,18 @@ class ReleaseLine:
         """Another validated data file of this line (epp_flags, epc_plugins, epp_rbac)."""
         return catalog.document(self.project, name)
 
-    def release(self, tag: str) -> Release:
-        """The release a tag is judged at: the newest known release not newer than it."""
+    def release(self, tag: str, *, requested: bool = False) -> Release:
+        """The release a tag is judged at: the newest known release not newer than it. A `requested` version
+        (a flag, the config) of a minor newer than the newest known release is an error, not a silent guess."""
         wanted = parse(tag)
+        newest = parse(self.tags[-1])
+        if requested and wanted[:2] > newest[:2]:
+            raise VersionError(f"{self.short} {tag} is newer than the releases gie-lint knows "
+                               f"({', '.join(self.tags)})")
         candidates = [t for t in self.tags if parse(t) <= wanted]
         if not candidates:
-            raise VersionError(f"GIE {tag} is older than the oldest supported release {self.tags[0]}")
+            raise VersionError(f"{self.short} {tag} is older than the oldest supported release {self.tags[0]} "
+                               f"(known: {', '.join(self.tags)})")
         return Release(self, candidates[-1])
 
     def newest(self) -> Release:
@@ -79,9 +90,16 @@ class Release:
     def at_least(self, tag: str) -> bool:
         return self.key >= parse(tag)
 
+    @property
+    def label(self) -> str:
+        """The release as messages name it: `GIE v1.5.0`, `llm-d-router v0.10.0`."""
+        return f"{self.line.short} {self.tag}"
+
     def reached(self, milestone: str) -> bool:
-        """Whether this release has the behaviour that `milestones[milestone]` of its line introduced."""
-        return self.at_least(self.line.milestones[milestone])
+        """Whether this release has the behaviour that `milestones[milestone]` of its line introduced (a line
+        whose milestone is null never has it)."""
+        first = self.line.milestones[milestone]
+        return first is not None and self.at_least(first)
 
     def epc(self) -> dict[str, Any] | None:
         spec = self.facts.get("epc")
@@ -113,11 +131,19 @@ class Choice:
     reason: str
 
 
+def line(project: str | None = None) -> ReleaseLine:
+    """A release line by project (default: GIE); one object per line, so releases compare by identity."""
+    return _line(project or catalog.LINES[0])
+
+
 @functools.cache
-def line(project: str = catalog.LINES[0]) -> ReleaseLine:
+def _line(project: str) -> ReleaseLine:
     doc = catalog.document(project, "releases")
     head = doc["line"]
-    return ReleaseLine(head["project"], head["name"], re.compile(head["epp_image"]), doc["releases"],
+    return ReleaseLine(head["project"], head["name"], head.get("short", head["name"]), re.compile(head["epp_image"]),
+                       tuple(re.compile(p) for p in head.get("other_images", ())),
+                       tuple(re.compile(p) for p in head.get("disagg_sidecar_images", ())),
+                       tuple(head.get("epp_binaries", ())), head.get("other_binaries", {}), doc["releases"],
                        doc["milestones"], doc["defaults"], doc["epc_renames"])
 
 
@@ -135,39 +161,3 @@ def epc_renames() -> Mapping[str, Mapping[str, str]]:
 
 def newest() -> Release:
     return line().newest()
-
-
-def epp_image_tags(images: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(tag, where) for every upstream EPP image among (image, where) pairs."""
-    found = []
-    for image, where in images:
-        match = line().epp_image.search(image)
-        if match:
-            found.append((match.group("tag"), where))
-    return found
-
-
-def choose(requested: str | None, requested_from: str, images: Iterable[tuple[str, str]]) -> Choice:
-    """`--gie-version` (or config) wins; else the EPP image tag; else the newest release."""
-    if requested:
-        chosen = release(requested)
-        note = "" if chosen.tag == _normal(requested) else f", judged as {chosen.tag}"
-        return Choice(chosen, f"{requested_from} {requested}{note}")
-    for tag, where in epp_image_tags(images):
-        try:
-            wanted = parse(tag)
-        except VersionError:
-            continue  # `main`, `latest`, a digest: says nothing about the release
-        if wanted < parse(known()[0]):
-            return Choice(release(known()[0]), f"EPP image tag {tag} ({where}) predates the oldest supported "
-                                               f"release; judged as {known()[0]}")
-        chosen = release(tag)
-        note = "" if chosen.tag == _normal(tag) else f", judged as {chosen.tag}"
-        return Choice(chosen, f"inferred from the EPP image tag {tag} ({where}){note}")
-    latest = newest()
-    return Choice(latest, "newest supported release (no --gie-version and no versioned EPP image)")
-
-
-def _normal(tag: str) -> str:
-    major, minor, patch = parse(tag)
-    return f"v{major}.{minor}.{patch}"

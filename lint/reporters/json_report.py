@@ -25,10 +25,15 @@ def as_data(result: RunResult) -> dict[str, Any]:
                 "gie_version": s.gie_version,
                 "gie_version_reason": s.gie_version_reason,
                 "kubernetes_version": s.kubernetes_version,
+                "gateway_api_version": s.gateway_api_version,
+                "gateway_api_channel": s.gateway_api_channel,
+                "gateway_api_reason": s.gateway_api_reason,
                 "namespace": s.namespace,
                 "files": list(s.files),
                 "resources": len(s.objects),
                 "findings": len(s.findings),
+                "epps": [{"resource": e.resource, "file": e.file, "line": e.line, "release": e.release,
+                          "reason": e.reason} for e in s.epps],
             }
             for s in result.scenarios
         ],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, RunResult, Severity, Suppressed
+from lint.result import Finding, RunResult, ScenarioResult, Severity, Suppressed
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
@@ -33,10 +33,19 @@ def header_lines(result: RunResult) -> list[str]:
         lines.append(f"scenario {scenario.name}: GIE {scenario.gie_version} "
                      f"({scenario.gie_version_reason}); Kubernetes {scenario.kubernetes_version} schemas "
                      f"({scenario.kubernetes_version_reason}); "
+                     f"{_gateway_api(scenario)}"
                      f"{len(scenario.files)} files, {len(scenario.objects)} resources, "
                      f"{len(scenario.findings)} findings"
                      f"{suppressed}")
+        lines += [f"  EPP {e.resource} ({e.file}:{e.line}): {e.release} ({e.reason})" for e in scenario.epps]
     return lines
+
+
+def _gateway_api(scenario: ScenarioResult) -> str:
+    if not scenario.gateway_api_version:
+        return ""
+    return (f"Gateway API {scenario.gateway_api_version} {scenario.gateway_api_channel} schemas "
+            f"({scenario.gateway_api_reason}); ")
 
 
 def summary_line(result: RunResult) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from lint.releases.versions import Release
@@ -29,6 +29,7 @@ from lint.shape import JsonPath
 from lint.source.files import SourceFile
 from lint.source.resources import Resource
 from lint.topology import Topology
+from lint.topology.config_release import config_release
 from lint.topology.configs import EmbeddedConfig
 
 ANNOTATION = "gie-lint.io/ignore"  # the object annotation that suppresses findings (`lint.engine.suppress`)
@@ -79,6 +80,14 @@ class Scenario:
     def schema(self, resource: Resource) -> SchemaOutcome:
         """The schema verdict on one object (an empty outcome when no schema judges its kind)."""
         return self.schemas.get(id(resource), SchemaOutcome.NONE)
+
+    def judging(self, config: EmbeddedConfig) -> Scenario | None:
+        """The scenario as the EPP that loads `config` sees it: `release` is that EPP's (an llm-d-router EPP
+        decodes with llm-d-router's facts); None when EPPs of different releases load it."""
+        release = config_release(self.topology, config, self.release)
+        if release is None:
+            return None
+        return self if release == self.release else replace(self, release=release)
 
 
 @dataclass(frozen=True)

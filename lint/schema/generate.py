@@ -9,7 +9,10 @@ Why convert at all: CRDs carry *structural* OpenAPI v3, which differs from JSON 
 matter to a linter: unknown fields are pruned or rejected by the API server (JSON Schema allows them),
 ``nullable`` and ``x-kubernetes-int-or-string`` are not JSON Schema. The Kubernetes-only keywords that
 JSON Schema cannot express (CEL rules, list types, defaults) are kept verbatim for lint/schema/structural.py;
-JSON Schema engines ignore unknown keywords.
+JSON Schema engines ignore unknown keywords. Upstream `description`s are dropped (nothing reads them), and a schema
+that several sets share (the same CRD version in several releases or both Gateway API channels) is stored once.
+
+Sets: GIE per release tag, Gateway API per version and channel (standard, experimental), llm-d-router per tag.
 """
 
 from __future__ import annotations
@@ -17,17 +20,22 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from lint.schema.catalog import tag_key
 from lint.schema.provenance import readme_text
 
 GIE_DIR = "gateway-api-inference-extension"
 GATEWAY_DIR = "gateway-api"
+LLM_D_DIR = "llm-d-router"
+FAMILIES = ("gie", "gateway-api", "llm-d-router")  # schemas/<family>/, the top-level keys of index.json
+GATEWAY_CHANNELS = ("standard", "experimental")
+GATEWAY_GROUP = "gateway.networking.k8s.io"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster, same data
 INT_OR_STRING_ANYOF = [{"type": "integer"}, {"type": "string"}]
 
@@ -63,11 +71,6 @@ class CrdConversionError(Exception):
     """A CRD folder or file cannot be turned into schemas; the message is one printable line."""
 
 
-def _version_key(tag: str) -> tuple[int, ...]:
-    """Sort release tags numerically (v0.10.0 after v0.9.0), the way people read them."""
-    return tuple(int(p) for p in re.findall(r"\d+", tag))
-
-
 def convert_node(node: Any, *, closed: bool = True) -> Any:
     """Convert one structural OpenAPI v3 schema node (and its children) to JSON Schema.
 
@@ -81,6 +84,8 @@ def convert_node(node: Any, *, closed: bool = True) -> Any:
     for key, value in node.items():
         if key == "nullable":
             continue  # expressed through "null" in type/enum below
+        if key == "description" and isinstance(value, str):
+            continue  # documentation only: nothing reads it, and it is half the size (the CRDs document the fields)
         if key == "properties":
             out[key] = {name: convert_node(sub, closed=closed) for name, sub in value.items()}
         elif key in ("items", "additionalProperties") and isinstance(value, dict):
@@ -140,7 +145,8 @@ def convert_version(crd: dict[str, Any], version: dict[str, Any], source: dict[s
 
 
 def load_crds(folder: Path) -> list[dict[str, Any]]:
-    """Read every CRD YAML file of a folder, in file-name order (determinism)."""
+    """Read every CRD YAML file of a folder, in file-name order (determinism); other objects are skipped (Gateway
+    API ships a ValidatingAdmissionPolicy beside its CRDs from v1.5.1)."""
     crds: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
@@ -155,32 +161,29 @@ def load_crds(folder: Path) -> list[dict[str, Any]]:
     return crds
 
 
-def _bundle_version(crds: list[dict[str, Any]]) -> str:
-    """The Gateway API folder has no tag in its path; its CRDs record the bundle version."""
-    tags: set[str] = {
-        v
-        for c in crds
-        for k, v in (c["metadata"].get("annotations") or {}).items()
-        if k.endswith("/bundle-version")
-    }
-    if len(tags) != 1:
-        raise CrdConversionError(f"gateway-api CRDs disagree on bundle-version: {sorted(tags) or 'none'}")
-    return tags.pop()
+def _check_gateway_bundle(crds: list[dict[str, Any]], tag: str, channel: str) -> None:
+    """Gateway API CRDs record their bundle version and channel: a copy filed under the wrong folder is an error."""
+    for crd in crds:
+        notes = crd["metadata"].get("annotations") or {}
+        found = (notes.get(f"{GATEWAY_GROUP}/bundle-version"), notes.get(f"{GATEWAY_GROUP}/channel"))
+        if found != (tag, channel):
+            raise CrdConversionError(f"{GATEWAY_DIR}/{tag}/{channel}: {crd['metadata']['name']} says bundle-version "
+                                     f"{found[0]}, channel {found[1]}")
 
 
-def _emit(crds: list[dict[str, Any]], family: str, tag: str, upstream: str) -> dict[str, dict[str, Any]]:
-    """Schemas of one release, keyed by relative output path."""
+def _emit(crds: list[dict[str, Any]], family: str, folder: str, upstream: str) -> dict[str, dict[str, Any]]:
+    """Schemas of one set (a release, or a Gateway API version and channel), keyed by relative output path."""
     files: dict[str, dict[str, Any]] = {}
     for crd in crds:
         spec = crd["spec"]
         for version in spec["versions"]:
             if not version.get("served", False):
                 continue  # the API server rejects unserved versions, so there is nothing to validate
-            source = {"family": family, "release": tag, "upstream": upstream}
-            schema = convert_version(crd, version, source)
-            rel = f"{family}/{tag}/{spec['names']['kind'].lower()}_{spec['group']}_{version['name']}.json"
+            # No release in the file: identical schemas of several sets are stored once (index.json names the set).
+            schema = convert_version(crd, version, {"family": family, "upstream": upstream})
+            rel = f"{family}/{folder}/{spec['names']['kind'].lower()}_{spec['group']}_{version['name']}.json"
             if rel in files:
-                raise CrdConversionError(f"{rel}: defined twice in {family} {tag}")
+                raise CrdConversionError(f"{rel}: defined twice in {family} {folder}")
             files[rel] = schema
     return files
 
@@ -193,27 +196,45 @@ def dumps(data: Any) -> str:
 CONFIG_SCHEMA_NAME = "gie-lint-config.schema.json"
 
 
+def _tags(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        raise CrdConversionError(f"{folder}: expected one folder per release tag")
+    return sorted((p.name for p in folder.iterdir() if p.is_dir()), key=tag_key)
+
+
+def _sets(crds_dir: Path) -> Iterator[tuple[str, tuple[str, ...], Path, str]]:
+    """(family, index keys, CRD folder, upstream) of every schema set, in the order that decides which folder
+    stores a schema several sets share (its first). The loose top-level gateway-api/*.yaml (older v1.4.1 standard
+    copies, see SOURCES.md) are not read: every tag has its own standard/ and experimental/ folders."""
+    for tag in _tags(crds_dir / GIE_DIR):
+        yield "gie", (tag,), crds_dir / GIE_DIR / tag, "kubernetes-sigs/gateway-api-inference-extension"
+    for tag in _tags(crds_dir / GATEWAY_DIR):
+        for channel in GATEWAY_CHANNELS:
+            yield "gateway-api", (tag, channel), crds_dir / GATEWAY_DIR / tag / channel, "kubernetes-sigs/gateway-api"
+    for tag in _tags(crds_dir / LLM_D_DIR):
+        yield "llm-d-router", (tag,), crds_dir / LLM_D_DIR / tag, "llm-d/llm-d-router"
+
+
 def generate(crds_dir: Path, out_dir: Path) -> list[Path]:
     """Convert all CRDs under ``crds_dir`` into ``out_dir``; returns the files written."""
-    gie_root = crds_dir / GIE_DIR
-    if not gie_root.is_dir() or not (crds_dir / GATEWAY_DIR).is_dir():
-        raise CrdConversionError(f"{crds_dir}: expected {GIE_DIR}/<tag>/ and {GATEWAY_DIR}/ folders")
-    files: dict[str, dict[str, Any]] = {}
-    index: dict[str, dict[str, dict[str, str]]] = {"gie": {}, "gateway-api": {}}
-    tags = sorted((p.name for p in gie_root.iterdir() if p.is_dir()), key=_version_key)
-    releases = [("gie", tag, load_crds(gie_root / tag), "kubernetes-sigs/gateway-api-inference-extension")
-                for tag in tags]
-    gateway_crds = load_crds(crds_dir / GATEWAY_DIR)
-    releases.append(("gateway-api", _bundle_version(gateway_crds), gateway_crds, "kubernetes-sigs/gateway-api"))
-    for family, tag, crds, upstream in releases:
-        emitted = _emit(crds, family, tag, upstream)
-        files.update(emitted)
-        index[family][tag] = {
-            f"{s['properties']['apiVersion']['const']}|{s['properties']['kind']['const']}": rel
-            for rel, s in emitted.items()
-        }
+    texts: dict[str, str] = {}
+    first: dict[str, str] = {}  # schema text -> the file that stores it (its first set)
+    index: dict[str, dict[str, Any]] = {family: {} for family in FAMILIES}
+    for family, keys, folder, upstream in _sets(crds_dir):
+        crds = load_crds(folder)
+        if family == "gateway-api":
+            _check_gateway_bundle(crds, *keys)
+        entries: dict[str, str] = {}
+        for rel, schema in _emit(crds, family, "/".join(keys), upstream).items():
+            text = dumps(schema)
+            stored = first.setdefault(text, rel)
+            texts[stored] = text
+            entries[f"{schema['properties']['apiVersion']['const']}|{schema['properties']['kind']['const']}"] = stored
+        node = index[family]
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = entries
     sources = crds_dir / "SOURCES.md"
-    texts = {rel: dumps(s) for rel, s in files.items()}
     texts["index.json"] = dumps(index)
     texts["README.md"] = readme_text(index, sources.read_text(encoding="utf-8") if sources.is_file() else "")
     # The config schema ships beside the CRD schemas for editors and CI (`# yaml-language-server: $schema=`).
@@ -223,10 +244,10 @@ def generate(crds_dir: Path, out_dir: Path) -> list[Path]:
 
 
 def _write(out_dir: Path, texts: dict[str, str]) -> list[Path]:
-    """Write files, skipping unchanged ones, and delete generated files that are no longer produced."""
+    """Write files, skipping unchanged ones, and delete generated files (and folders) no longer produced."""
     written: list[Path] = []
-    for family in ("gie", "gateway-api"):
-        for stale in sorted((out_dir / family).glob("*/*.json")):
+    for family in FAMILIES:
+        for stale in sorted((out_dir / family).rglob("*.json")):
             if stale.relative_to(out_dir).as_posix() not in texts:
                 stale.unlink()
     for rel, text in sorted(texts.items()):
@@ -235,8 +256,8 @@ def _write(out_dir: Path, texts: dict[str, str]) -> list[Path]:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
-    for family in ("gie", "gateway-api"):
-        for folder in sorted((out_dir / family).glob("*")):
+    for family in FAMILIES:
+        for folder in sorted((out_dir / family).rglob("*"), key=lambda p: len(p.parts), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
     return written
@@ -246,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(prog="python -m lint.schema.generate", description=__doc__.splitlines()[0])
     parser.add_argument("--crds", type=Path, default=root.parent / "shared" / "crds",
-                        help="folder with gateway-api-inference-extension/<tag>/ and gateway-api/")
+                        help="folder with gateway-api-inference-extension/<tag>/, gateway-api/<tag>/<channel>/ "
+                             "and llm-d-router/<tag>/")
     parser.add_argument("--out", type=Path, default=root / "schemas", help="output folder")
     args = parser.parse_args(argv)
     try:

@@ -1,8 +1,15 @@
-"""The README of `schemas/`: where each generated schema folder comes from (upstream project, tag, commit)."""
+"""The README of `schemas/`: where each generated schema set comes from (upstream project, tag, commit)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
+
+_UPSTREAM = {
+    "gie": ("kubernetes-sigs/gateway-api-inference-extension", "config/crd/bases", "gateway-api-inference-extension/"),
+    "gateway-api": ("kubernetes-sigs/gateway-api", "config/crd/{channel}", "gateway-api/"),
+    "llm-d-router": ("llm-d/llm-d-router", "config/crd/bases", "llm-d-router/"),
+}
 
 
 def _section_commits(sources_md: str, heading: str) -> dict[str, str]:
@@ -11,14 +18,26 @@ def _section_commits(sources_md: str, heading: str) -> dict[str, str]:
     commits: dict[str, str] = {}
     for section in re.split(r"^## ", sources_md, flags=re.M)[1:]:
         if section.startswith(heading):
-            commits.update(re.findall(r"^\| (v\d+\.\d+\.\d+) \| ([0-9a-f]{40}) \|", section, re.M))
+            commits.update(re.findall(r"^\| (v\d+\.\d+\.\d+|main-[0-9a-f]+) \| ([0-9a-f]{40}) \|", section, re.M))
     return commits
 
 
-def readme_text(index: dict[str, dict[str, dict[str, str]]], sources_md: str) -> str:
+def _rows(index: dict[str, dict[str, Any]], sources_md: str) -> list[str]:
+    rows = []
+    for family, (upstream, path, heading) in _UPSTREAM.items():
+        commits = _section_commits(sources_md, heading)
+        for tag, entries in index.get(family, {}).items():
+            sets = entries.items() if family == "gateway-api" else ((None, entries),)
+            for channel, kinds in sets:
+                where = path.format(channel=channel)
+                own = sum(1 for rel in set(kinds.values()) if rel.startswith(f"{family}/{tag}/"))
+                rows.append(f"| {family} | {upstream} `{where}` | {tag} | {commits.get(tag, '-')} | {len(kinds)} | "
+                            f"{own} |")
+    return rows
+
+
+def readme_text(index: dict[str, dict[str, Any]], sources_md: str) -> str:
     """schemas/README.md: provenance and what the conversion does, regenerated with the schemas."""
-    commits = {"gie": _section_commits(sources_md, "gateway-api-inference-extension/"),
-               "gateway-api": _section_commits(sources_md, "gateway-api/")}
     lines = [
         "# Generated JSON Schemas — do not edit by hand",
         "",
@@ -28,24 +47,26 @@ def readme_text(index: dict[str, dict[str, dict[str, str]]], sources_md: str) ->
         "",
         "## Provenance (Apache-2.0)",
         "",
-        "| family | upstream | tag | commit | files |",
-        "|---|---|---|---|---|",
-    ]
-    for family, upstream, path in (
-        ("gie", "kubernetes-sigs/gateway-api-inference-extension", "config/crd/bases"),
-        ("gateway-api", "kubernetes-sigs/gateway-api", "config/crd/standard (standard channel)"),
-    ):
-        for tag, kinds in index[family].items():
-            lines.append(f"| {family} | {upstream} `{path}` | {tag} | {commits[family].get(tag, '-')} | {len(kinds)} |")
-    lines += [
+        "One row per schema set: a GIE release, a Gateway API version and channel, an llm-d-router tag",
+        "(`main-<commit>`: the main branch at that commit). `kinds`: apiVersion/kind pairs of the set;",
+        "`stored here`: files kept in the set's own folder (the others are identical to an earlier set's file,",
+        "which `index.json` names).",
         "",
-        "The CRDs are licensed Apache-2.0 by The Kubernetes Authors; these files are derived from them.",
+        "| family | upstream | tag | commit | kinds | stored here |",
+        "|---|---|---|---|---|---|",
+        *_rows(index, sources_md),
+        "",
+        "The CRDs are licensed Apache-2.0 (GIE and Gateway API by The Kubernetes Authors, llm-d-router by the llm-d",
+        "project); these files are derived from them.",
         "",
         "## Layout",
         "",
-        "* `gie/<tag>/<kind>_<group>_<version>.json`, `gateway-api/<tag>/<kind>_<group>_<version>.json`:",
-        "  one JSON Schema (draft 2020-12) per served apiVersion and kind of a release.",
-        "* `index.json`: `{\"gie\": {tag: {\"apiVersion|Kind\": file}}, \"gateway-api\": {...}}`.",
+        "* `gie/<tag>/`, `gateway-api/<tag>/<channel>/` (`standard`, `experimental`), `llm-d-router/<tag>/`:",
+        "  `<kind>_<group>_<version>.json`, one JSON Schema (draft 2020-12) per served apiVersion and kind.",
+        "  A schema that several sets share is stored once, in the folder of the first set (oldest tag, standard",
+        "  before experimental).",
+        "* `index.json`: `{\"gie\": {tag: {\"apiVersion|Kind\": file}}, \"gateway-api\": {tag: {channel: {...}}},",
+        "  \"llm-d-router\": {tag: {...}}}`: the file of each apiVersion/kind in each set.",
         "",
         "## Conversion (structural OpenAPI v3 -> JSON Schema)",
         "",
@@ -58,7 +79,10 @@ def readme_text(index: dict[str, dict[str, dict[str, str]]], sources_md: str) ->
         "* `x-kubernetes-validations` (CEL), `x-kubernetes-list-type`, `x-kubernetes-list-map-keys`, `default`",
         "  and the other `x-kubernetes-*` keywords are kept verbatim: JSON Schema engines ignore them and",
         "  `lint/schema/structural.py` evaluates them. `format` is kept as an annotation.",
-        "* `x-gie-lint-source` records the release and the CRD each schema came from.",
+        "* Upstream `description`s are dropped: nothing reads them and they are half the size (the upstream CRDs",
+        "  and API references document the fields).",
+        "* `x-gie-lint-source` records the project and the CRD each schema came from; the release (and channel) is",
+        "  the set it is looked up in, from `index.json`.",
         "",
     ]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """The project config: `.gie-lint.yaml`, or `[tool.gie-lint]` in `pyproject.toml`, validated against a JSON Schema.
 
 Keys: scenarios, variables, versions, namespace, rule selection (`select`/`ignore` by id, name or id prefix),
-per-rule `severity` overrides, gitignore-style `exclude` patterns and `suppress` entries. Every value remembers
+per-rule `severity` overrides, gitignore-style `exclude` and `templates` patterns, `suppress` entries and
+`per_file` (lint each file of PATHs as its own scenario). Every value remembers
 where it was set (`origins`) so `gie-lint config --show` can say it.
 """
 
@@ -42,6 +43,8 @@ class Scenario:
     namespace: str | None = None
     variables: Mapping[str, str] = field(default_factory=dict)
     gie_version: str | None = None
+    gateway_api_version: str | None = None
+    gateway_api_channel: str | None = None
     variant_of: str | None = None
     allowed_differences: tuple[str, ...] = ()
 
@@ -54,11 +57,15 @@ class Config:
     gie_version: str | None = None
     kubernetes_version: str | None = None
     namespace: str | None = None
+    gateway_api_version: str | None = None  # None: the newest bundled
+    gateway_api_channel: str | None = None  # None: standard
     select: tuple[str, ...] | None = None  # None: every rule
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)  # rule id -> severity
     exclude: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()  # gitignore-style: files declared envsubst templates
     suppress: tuple[suppress.Suppression, ...] = ()
+    per_file: bool = False  # PATHs given on the command line: one scenario per file
     origins: Mapping[str, str] = field(default_factory=dict)  # top-level key -> "file:line"
 
 
@@ -185,9 +192,12 @@ def _build(path: Path, data: dict[str, Any], cli_variables: Mapping[str, str], l
                                              entry.get("kind"), entry.get("namespace"), entry.get("name")))
     return Config(path, _scenarios(path, data, variables, cli_variables), variables,
                   data.get("gie_version"), data.get("kubernetes_version"), data.get("namespace"),
+                  gateway_api_version=data.get("gateway_api_version"),
+                  gateway_api_channel=data.get("gateway_api_channel"),
                   select=rules("select") if "select" in data else None, ignore=rules("ignore"), severity=severity,
-                  exclude=tuple(data.get("exclude") or ()), suppress=tuple(entries),
-                  origins={key: at(key) for key in data})
+                  exclude=tuple(data.get("exclude") or ()), templates=tuple(data.get("templates") or ()),
+                  suppress=tuple(entries),
+                  per_file=bool(data.get("per_file", False)), origins={key: at(key) for key in data})
 
 
 def _scenarios(path: Path, data: dict[str, Any], variables: Mapping[str, str],
@@ -210,6 +220,7 @@ def _scenarios(path: Path, data: dict[str, Any], variables: Mapping[str, str],
         scenarios[name] = Scenario(
             name=name, files=tuple(files), description=entry.get("description", ""),
             namespace=entry.get("namespace"), variables=own_vars, gie_version=entry.get("gie_version"),
+            gateway_api_version=entry.get("gateway_api_version"), gateway_api_channel=entry.get("gateway_api_channel"),
             variant_of=entry.get("variant_of"), allowed_differences=tuple(entry.get("allowed_differences") or ()))
     for scenario in scenarios.values():
         if scenario.variant_of and scenario.variant_of not in scenarios:

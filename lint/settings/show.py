@@ -30,6 +30,11 @@ def render(cfg: config.Config, cli_vars: Mapping[str, str], args: argparse.Names
                                       "default: from the EPP image tag, else the newest release")))
     rows.append(("kubernetes_version", *pick("--kubernetes-version", args.kubernetes_version, "kubernetes_version",
                                              cfg.kubernetes_version, "default: newest bundled")))
+    rows.append(("gateway_api_version", *pick("--gateway-api-version", args.gateway_api_version, "gateway_api_version",
+                                              cfg.gateway_api_version, "default: newest bundled")))
+    channel = pick("--gateway-api-channel", args.gateway_api_channel, "gateway_api_channel", cfg.gateway_api_channel,
+                   "default")
+    rows.append(("gateway_api_channel", channel[0] or "standard", channel[1]))
     namespace = pick("--namespace", args.namespace, "namespace", cfg.namespace, "default")
     rows.append(("namespace", namespace[0] or "default", namespace[1]))
     variables = {**cfg.variables, **cli_vars}
@@ -42,6 +47,10 @@ def render(cfg: config.Config, cli_vars: Mapping[str, str], args: argparse.Names
     rows.append(("severity", {k: str(v) for k, v in cfg.severity.items()}, origin.get("severity", "default")))
     exclude = pick("--exclude", args.exclude, "exclude", list(cfg.exclude), "default")
     rows.append(("exclude", exclude[0] or [], exclude[1]))
+    rows.append(("templates", list(cfg.templates), origin.get("templates", "default: placeholders by evidence")))
+    per_file = pick("--per-file" if args.per_file else "--no-per-file", args.per_file, "per_file", cfg.per_file,
+                    "default: off")
+    rows.append(("per_file", bool(per_file[0]), per_file[1]))
     rows.append(("suppress", [_suppression(s) for s in cfg.suppress], origin.get("suppress", "default")))
     rows.append(("scenarios", {name: list(s.files) for name, s in cfg.scenarios.items()},
                  origin.get("scenarios", "default")))

@@ -2,13 +2,14 @@
 
 Upstream e2e manifests are applied after `envsubst`; linting them raw would report `$E2E_NS` as a
 namespace. Substitution keeps every line where it was (values with newlines are not allowed to add
-lines), and a per-line column map lets findings point at the original text.
+lines), and a per-line column map lets findings point at the original text. Which `$NAME`s are placeholders at
+all is the caller's judgement (`leave`, see lint.source.evidence); this module only substitutes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 # `$(VAR)` is Kubernetes' own expansion syntax (container args/env) and `$$` an escape: leave both.
@@ -20,12 +21,23 @@ _PLACEHOLDER = re.compile(
 _GO_TEMPLATE = re.compile(r"\{\{.*?\}\}")
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """One `$NAME` / `${NAME…}` as written: its 1-based line and column, and the whole line."""
+
+    name: str
+    line: int
+    column: int
+    text: str
+    default: bool  # `${NAME:-…}` / `${NAME-…}`
+
+
 @dataclass
 class Substitution:
-    """The substituted text, unresolved names (first line of each) and a column map back to the source."""
+    """The substituted text, unresolved names (first line and column of each) and a column map back to the source."""
 
     text: str
-    unresolved: dict[str, int] = field(default_factory=dict)
+    unresolved: dict[str, tuple[int, int]] = field(default_factory=dict)
     # line (1-based) -> list of (new_col, delta): from new_col on, original = new + delta.
     shifts: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
@@ -37,8 +49,13 @@ class Substitution:
         return max(1, column + delta)
 
 
-def substitute(text: str, variables: Mapping[str, str]) -> Substitution:
-    """Replace placeholders whose value is known (or has a default); leave the rest as written."""
+def substitute(text: str, variables: Mapping[str, str],
+               leave: Callable[[Placeholder], bool] | None = None) -> Substitution:
+    """Replace placeholders whose value is known (or has a default); leave the rest as written.
+
+    A placeholder whose variable is not in `variables` is first offered to `leave`: when it says so, the text is
+    not a placeholder at all (a shell variable, a JSON Schema `$ref`), so it is neither substituted nor unresolved.
+    """
     if "$" not in text:
         return Substitution(text)
     result = Substitution("")
@@ -57,9 +74,12 @@ def substitute(text: str, variables: Mapping[str, str]) -> Substitution:
             if any(start <= match.start() < end for start, end in template_spans):
                 continue  # `{{ $labels.x }}`: a Go template variable (alerting rules in a ConfigMap), not envsubst
             name = match.group("braced") or match.group("bare")
+            if leave is not None and name not in variables and leave(
+                    Placeholder(name, number, match.start() + 1, line, match.group("op") is not None)):
+                continue
             value = _value_for(name, match, variables)
             if value is None:
-                result.unresolved.setdefault(name, number)
+                result.unresolved.setdefault(name, (number, match.start() + 1))
                 continue
             value = value.replace("\n", " ")
             pieces.append(line[cursor:match.start()])

@@ -3,30 +3,28 @@
 Everything that can go wrong with an input file before its documents are parsed (binary data, bad
 encoding, unrendered Helm templates, kustomizations, unresolved envsubst placeholders) becomes a
 `SourceIssue` of one `Issue` kind; the source rules (`lint.rules.source`) turn them into findings.
+A kustomization directory named as an input is rendered (`lint.source.kustomize`), and `read_all` leaves out the
+patch files a kustomization among the inputs lists.
 """
 
 from __future__ import annotations
 
 import enum
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lint.source import kustomize, templates
 from lint.source.envsubst import Substitution, substitute
+from lint.source.evidence import Evidence
+from lint.source.kustomize import KUSTOMIZATION_NAMES
 from lint.source.yamldoc import Document, Mark, parse_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a 20k-object cluster dump is ~100 MiB
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
-
-# A line that starts with a template action is Helm/Go template syntax, not YAML that happens to
-# contain `{{` in a value (Prometheus alert templates in a ConfigMap, for example).
-_TEMPLATE_LINE = re.compile(r"^\s*(?:-\s+)?\{\{-?\s*(?:if|else|end|range|with|define|include|template|/\*|\$|\.)")
-_TEMPLATE_ANY = re.compile(r"\{\{-?\s*(?:\.Values|\.Release|\.Chart|include\s|template\s|toYaml|tpl\s)")
 
 
 class SourceError(Exception):
@@ -71,6 +69,7 @@ class SourceFile:
 def discover(paths: Iterable[str], exclude: Callable[[str], bool] | None = None) -> list[str]:
     """Expand directories to their YAML files (recursive, sorted, symlink loops visited once).
 
+    A directory with a kustomization file in it stays one input, read as its render (`kubectl kustomize`).
     `exclude` filters only the files found inside directories: a file named explicitly is always read.
     """
     found: list[str] = []
@@ -79,7 +78,9 @@ def discover(paths: Iterable[str], exclude: Callable[[str], bool] | None = None)
             found.append(STDIN)
             continue
         path = Path(raw)
-        if path.is_dir():
+        if path.is_dir() and kustomize.root(raw):
+            found.append(raw)  # a kustomization directory: read as its render
+        elif path.is_dir():
             found.extend(name for name in _walk(path) if exclude is None or not exclude(name))
         elif path.exists():
             found.append(raw)
@@ -104,10 +105,14 @@ def _walk(root: Path) -> list[str]:
     return sorted(files)
 
 
-def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None) -> SourceFile:
-    """Read and parse one input; never raises for bad content, only for unopenable paths."""
-    source = SourceFile(name="<stdin>" if name == STDIN else name)
-    raw = stdin if name == STDIN else _read_bytes(name)
+def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None, template: bool = False) -> SourceFile:
+    """Read and parse one input; never raises for bad content, only for unopenable paths (or a failed render).
+
+    `template`: the file is declared an envsubst template, so every `$NAME` outside comments is a placeholder.
+    """
+    rendered = name != STDIN and os.path.isdir(name) and kustomize.root(name) is not None
+    source = SourceFile(name="<stdin>" if name == STDIN else kustomize.rendered_name(name) if rendered else name)
+    raw = stdin if name == STDIN else _render(name) if rendered else _read_bytes(name)
     if raw is None:
         raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
@@ -118,29 +123,81 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None) ->
     if text is None:
         return source
     source.lines = text.split("\n")
-    if os.path.basename(name) in KUSTOMIZATION_NAMES:
-        source.issues.append(SourceIssue(
-            Issue.KUSTOMIZATION,
-            "kustomization file skipped: lint the rendered output (`kustomize build DIR | gie-lint check -`)",
-            Mark(1, 1)))
+    if not rendered and os.path.basename(name) in KUSTOMIZATION_NAMES:
+        source.issues.append(_kustomization_issue(name, [], Mark(1, 1)))
         return source
-    template_line = _template_line(text)
-    if template_line:
+    as_written = _Parsed(text)
+    template_at = templates.structural(text, as_written.documents()) if "{{" in text else None
+    if template_at is not None:
         source.issues.append(SourceIssue(
             Issue.TEMPLATE,
-            "Helm/Go template syntax (`{{ … }}`): not rendered, so not linted; "
+            "Helm/Go template syntax (`{{ … }}`) where YAML structure is: not rendered, so not linted; "
             "pipe the render instead: `helm template RELEASE CHART | gie-lint check -`",
-            Mark(template_line, 1)))
+            template_at))
         return source
-    source.substitution = substitute(text, variables)
-    for var, line in sorted(source.substitution.unresolved.items(), key=lambda item: item[1]):
+    source.substitution = substitute(text, variables, Evidence(as_written.documents, template).leave)
+    for var, (line, column) in sorted(source.substitution.unresolved.items(), key=lambda item: item[1]):
         source.issues.append(SourceIssue(
             Issue.UNRESOLVED,
             f"placeholder `${var}` has no value and is left as written: pass `--var {var}=VALUE` "
             f"or set it under `variables:` in the config",
-            Mark(line, 1)))
-    source.documents = parse_stream(source.substitution.text)
+            Mark(line, column)))
+    source.documents = as_written.reuse(source.substitution.text)
     return source
+
+
+class _Parsed:
+    """The documents of the text as written, parsed once and only when asked (or when nothing was substituted)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._documents: list[Document] | None = None
+
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            self._documents = parse_stream(self.text)
+        return self._documents
+
+    def reuse(self, text: str) -> list[Document]:
+        """The documents of `text`: the ones already parsed when substitution changed nothing."""
+        return self.documents() if text == self.text else parse_stream(text)
+
+
+def read_all(names: Iterable[str], variables: Mapping[str, str], stdin: bytes | None = None,
+             templates: Callable[[str], bool] | None = None) -> tuple[SourceFile, ...]:
+    """Read every input, in order. A file that a kustomization among the inputs lists as a patch is not read as
+    objects: the kustomization's finding (GIE904) names it instead."""
+    names = list(names)
+    kustomizations = {name: read(name, variables) for name in dict.fromkeys(names)
+                      if os.path.basename(name) in KUSTOMIZATION_NAMES and os.path.isfile(name)}
+    inputs = {os.path.abspath(name): name for name in names if name != STDIN}
+    patched: set[str] = set()
+    for name, source in kustomizations.items():
+        folder = os.path.dirname(name)
+        listed = [(path, at) for path, at in kustomize.patches("\n".join(source.lines))
+                  if os.path.abspath(os.path.join(folder, path)) in inputs]
+        patched.update(inputs[os.path.abspath(os.path.join(folder, path))] for path, _ in listed)
+        if listed:
+            source.issues = [_kustomization_issue(name, [path for path, _ in listed], listed[0][1])]
+    return tuple(kustomizations[name] if name in kustomizations else SourceFile(name=name) if name in patched
+                 else read(name, variables, stdin, template=templates is not None and templates(name))
+                 for name in names)
+
+
+def _kustomization_issue(name: str, patches: list[str], at: Mark) -> SourceIssue:
+    folder = os.path.dirname(name) or "."
+    message = (f"kustomization file skipped: lint its render (`gie-lint check {folder}` or "
+               f"`kubectl kustomize {folder} | gie-lint check -`)")
+    if patches:
+        message += f"; the patch files it lists are not linted as objects either: {', '.join(patches)}"
+    return SourceIssue(Issue.KUSTOMIZATION, message, at)
+
+
+def _render(directory: str) -> bytes:
+    try:
+        return kustomize.render(directory)
+    except kustomize.KustomizeError as exc:
+        raise SourceError(str(exc)) from None
 
 
 def _read_bytes(name: str) -> bytes:
@@ -168,13 +225,3 @@ def _decode(raw: bytes, source: SourceFile) -> str | None:
             Mark(line, 1)))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _template_line(text: str) -> int:
-    """1-based line of the first Helm/Go template action, or 0 when the text is plain YAML."""
-    if "{{" not in text:
-        return 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if "{{" in line and (_TEMPLATE_LINE.match(line) or _TEMPLATE_ANY.search(line)):
-            return number
-    return 0

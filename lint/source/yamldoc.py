@@ -63,6 +63,10 @@ class Positions:
         return self.values.get(path) or self.locate(path)
 
 
+# A scalar holding `$` or `{{` (keys under their mapping's path): path, start, end (exclusive), style ("" = plain).
+Span = tuple[JsonPath, Mark, Mark, str]
+
+
 @dataclass(frozen=True)
 class DuplicateKey:
     path: JsonPath
@@ -84,6 +88,7 @@ class Document:
     error_at: Mark | None = None
     # Raw literal-block text position info, for configs embedded in ConfigMaps (see `block_origin`).
     block_indents: dict[JsonPath, int] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
 
 
 class _TooBig(Exception):
@@ -233,6 +238,9 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode, path: JsonPath) -> Any:
         if node.style == "|":
             self.doc.block_indents[path] = self.literal_indent(node)
+        if "$" in node.value or "{{" in node.value:
+            end = Mark(node.end_mark.line + self.offset + 1, node.end_mark.column + 1)
+            self.doc.spans.append((path, self.mark(node), end, node.style or ""))
         tag = node.tag
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
                    "tag:yaml.org,2002:null"):
@@ -286,9 +294,7 @@ class _Builder:
     def key_text(self, key_node: yaml.Node, path: JsonPath, depth: int) -> str:
         if isinstance(key_node, yaml.ScalarNode):
             value = self.scalar(key_node, path)
-            if value is None:
-                return "null"
-            if isinstance(value, bool):
-                return "true" if value else "false"
+            if value is None or isinstance(value, bool):
+                return "null" if value is None else str(value).lower()
             return str(value)
         return str(self.build(key_node, (*path, "<complex key>"), depth + 1))

@@ -7,10 +7,10 @@ gives None ("unknown"), so rules that need the EPP's config stay silent rather t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from lint.releases import builds
 from lint.shape import JsonPath
 from lint.source.placeholders import unresolved
 from lint.source.resources import Resource
@@ -19,7 +19,6 @@ from lint.topology.model import Container, Workload
 
 CONFIG_FILE_FLAGS = ("--config-file", "-config-file", "--configFile", "-configFile")
 # The upstream GIE EPP image (any registry mirror); only its plugin registry is known here.
-_UPSTREAM_EPP = re.compile(r"(?:^|/)gateway-api-inference-extension/epp(?::|@|$)")
 
 
 def flag_value(container: Container, flags: tuple[str, ...]) -> str | None:
@@ -37,9 +36,10 @@ def flag_value(container: Container, flags: tuple[str, ...]) -> str | None:
 
 
 def foreign_image(container: Container) -> bool:
-    """A known image that is not the upstream GIE EPP (e.g. llm-d): it registers other plugin types."""
+    """An image written out that is no EPP of a known release line (a private build): it may register plugin
+    types no release data knows, so registry verdicts stay silent on the configs it loads."""
     image = container.image
-    return bool(image) and not unresolved(image) and not _UPSTREAM_EPP.search(image)
+    return bool(image) and not unresolved(image) and not builds.is_epp_image(image)
 
 
 @dataclass(frozen=True)

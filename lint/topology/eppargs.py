@@ -151,7 +151,7 @@ def _parse(container: Container, flags: FlagSet) -> EppArgs:
         elif flags.parser == "pflag" and dashes == 1 and len(bare) > 1 and not _shorthand(bare, flags):
             problem = (f"`{text}` has a single dash: pflag (EPP v1.3+) reads it as shorthand `-{bare[0]}`; "
                        f"write `--{bare}`")
-        name = canonical(bare)
+        name = canonical(bare, flags.line)
         short = flags.parser == "pflag" and dashes == 1 and bool(bare) and _shorthand(bare, flags)
         spec = flags.by_spelling.get(bare) or (flags.by_spelling.get(bare[0]) if short else None)
         if short and spec is not None and spec.name != name:
@@ -159,7 +159,7 @@ def _parse(container: Container, flags: FlagSet) -> EppArgs:
         known = spec is not None
         value: str | None = inline if eq else None
         value_path = path
-        kind = spec.type if spec is not None else any_release_type(name)
+        kind = spec.type if spec is not None else any_release_type(name, flags.line)
         if not eq and kind != "bool":
             # Both parsers take the next item as the value of a non-bool flag (even if it starts with "-").
             if index < len(items) and (kind is not None or not items[index][1].startswith("-")):
@@ -226,8 +226,3 @@ def resolve(value: str | None, workload: Workload, container: Container) -> str 
     except LookupError:
         return None
     return None if is_placeholder(expanded) else expanded
-
-
-def is_llmd(container: Container) -> bool:
-    """llm-d schedulers embed the EPP with their own flag additions: the upstream flag table does not apply."""
-    return "llm-d" in container.image

@@ -7,9 +7,12 @@ replica rules, the RBAC rules and `explain` all ask it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from lint.releases import builds
 from lint.releases import flags as flag_table
+from lint.releases.builds import Build
 from lint.releases.rbac_needs import needs
 from lint.releases.versions import Release
 from lint.shape import JsonPath
@@ -40,6 +43,7 @@ class Epp:
     release: Release
     args: EppArgs
     leader_election: LeaderElection
+    build: Build | None = None  # what the image names (None: built by hand, e.g. in tests)
 
     @property
     def resource(self) -> Resource:
@@ -59,13 +63,25 @@ def _leader_election(args: EppArgs) -> LeaderElection:
     return LeaderElection(available and args.enabled(LE_FLAG), flag, args.args_path, available)
 
 
-def epp_of(workload: Workload, release: Release) -> Epp | None:
-    """The workload as an EPP judged at `release`, or None when it runs no endpoint picker."""
+def epp_of(workload: Workload, fallback: Release, forced: Mapping[str, Release]) -> Epp | None:
+    """The workload as an EPP judged by the release its image names, or None when it runs no endpoint picker.
+
+    A release line known by its image but not its release (`…/llm-d-router-endpoint-picker:${TAG}`) is judged at
+    that line's newest release; an image of no known line (`${EPP_IMAGE}`, a private build) at `fallback`, the
+    scenario's release. `build` keeps what the image said, for the report.
+    """
     container = workload.epp_container
     if container is None:
         return None
+    build = builds.build_of(container.image, forced)
+    if build.release is not None:
+        release = build.release
+    elif build.line is not None:
+        release = build.line.newest()  # parsed with the newest facts; rules needing the exact build stay silent
+    else:
+        release = forced.get(fallback.line.project, fallback)
     args = eppargs.parse_args(container, release)
-    return Epp(workload, container, release, args, _leader_election(args))
+    return Epp(workload, container, release, args, _leader_election(args), build)
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,7 @@ def pool_namespace(epp: Epp) -> PoolNamespace:
         if value:
             return PoolNamespace(value, f"--pool-namespace {value}")
     if flag_table.window_open("pool_namespace_env", epp.release):
-        env = flag_table.facts()["pool_namespace_env"]
+        env = flag_table.facts(epp.release)["pool_namespace_env"]
         found, known = eppargs.env_value(workload, container, env["env"])
         if not known:
             return PoolNamespace(None, "")

@@ -1,4 +1,4 @@
-"""The typed pieces of a scenario's topology: pools, pod templates and their containers.
+"""The typed pieces of a scenario's topology: object identities, pools, pod templates and their containers.
 
 These are plain, frozen views of the objects; `lint.topology.workloads` builds them and
 `lint.topology.resolve` puts them into one indexed `Topology` per scenario.
@@ -16,6 +16,28 @@ from lint.source.resources import Resource
 POOL = "InferencePool"
 V1_GROUP = "inference.networking.k8s.io"
 V1ALPHA2 = "inference.networking.x-k8s.io/v1alpha2"
+
+ObjectKey = tuple[str, str, str, str]  # API group (core: ""), kind, namespace (cluster-scoped: ""), name
+
+
+def object_key(resource: Resource) -> ObjectKey | None:
+    """What the API server names an object by: its API group (not its version), kind, namespace and name.
+
+    The namespace is the one the object was placed in (written, else the scenario's, like `kubectl apply -n`;
+    "" for cluster-scoped kinds). None for an object without a kind or a name: it cannot collide.
+    """
+    if not resource.kind or not resource.name:
+        return None
+    return resource.group, resource.kind, resource.namespace, resource.name
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A later copy of an object identity in one scenario (applied together, it overwrites the one before)."""
+
+    copy: Resource  # the second or a later copy
+    first: Resource  # the first copy of that identity
+    kept: Resource  # the last copy: what applying the files in order leaves, and what the topology holds
 
 
 @dataclass(frozen=True)

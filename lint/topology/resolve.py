@@ -6,6 +6,13 @@ questions need: objects by kind and by kind/namespace/name, pod templates by nam
 by namespace, pools, Services and ConfigMaps by name, RBAC bindings by subject. Rules query these; none
 scans all objects (or all of a namespace) per object, so the rule stage is linear in the number of objects.
 A list an accessor returns may be the index's own: callers read it, never change it.
+
+One object per identity (API group, kind, namespace, name): the files of a scenario are applied together, in
+order, so a later copy overwrites an earlier one and the cluster holds the last. `applied` keeps that last
+copy; every view and index is built from those objects only, so no cross-object rule mixes two copies or
+counts one twice. The earlier copies stay in `read` (what the engine counts, lists and reads suppressions from),
+in `each_copy` (what per-object rules judge: each copy is applied and validated on its own) and in `duplicates`
+(what GIE930 reports).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from lint.topology import routing as routing_view
 from lint.topology.config_wiring import ConfigWiring, wire
 from lint.topology.configs import EmbeddedConfig
 from lint.topology.epps import Epp, epp_of
-from lint.topology.model import POOL, Pool, Workload, string_map
+from lint.topology.model import POOL, Duplicate, ObjectKey, Pool, Workload, object_key, string_map
 from lint.topology.rbac import Rbac
 from lint.topology.replicas import HPA, Replicas, autoscalers, count, replica_table
 from lint.topology.routing import Routing
@@ -37,7 +44,9 @@ Identity = tuple[str, str, str]  # kind, namespace, name
 class Topology:
     """Everything cross-object rules read, built by `resolve` from one scenario's objects."""
 
-    resources: tuple[Resource, ...] = ()
+    resources: tuple[Resource, ...] = ()  # one object per identity (the last copy), in file order
+    read: tuple[Resource, ...] = ()  # every object as read, earlier copies included (default: `resources`)
+    duplicates: tuple[Duplicate, ...] = ()  # each later copy of an identity, in file order
     pools: tuple[Pool, ...] = ()
     workloads: tuple[Workload, ...] = ()
     epps: tuple[Epp, ...] = ()  # every EPP pod template, judged by its release
@@ -62,6 +71,10 @@ class Topology:
     _epps_by_object: dict[int, list[Epp]] = field(default_factory=dict)
     _servers: dict[int, list[Workload] | None] = field(default_factory=dict)  # id() of the pool
 
+    def __post_init__(self) -> None:
+        if not self.read:
+            self.read = self.resources
+
     # --- objects ---------------------------------------------------------------------------------
 
     def of_kind(self, *kinds: str) -> list[Resource]:
@@ -69,6 +82,13 @@ class Topology:
         if len(kinds) == 1:
             return self._by_kind.get(kinds[0], [])
         return sorted((r for k in kinds for r in self._by_kind.get(k, [])), key=self._order)
+
+    def each_copy(self, *kinds: str) -> list[Resource]:
+        """Every object as read, earlier copies of an identity included, of these kinds (none given: of every
+        kind), in file order: what per-object rules judge (each copy is applied, and validated, on its own)."""
+        if not self.duplicates:
+            return self.of_kind(*kinds) if kinds else list(self.resources)
+        return [r for r in self.read if not kinds or r.kind in kinds]
 
     def has_kind(self, kind: str) -> bool:
         return kind in self._by_kind
@@ -83,7 +103,7 @@ class Topology:
         return next((r for r in found if r.api_version == "v1"), None)
 
     def configmaps_in(self, namespace: str) -> dict[str, Resource]:
-        """The v1 ConfigMaps of a namespace by name (of two with one name, the later one)."""
+        """The v1 ConfigMaps of a namespace by name."""
         return self._configmaps_in.get(namespace, {})
 
     def _order(self, resource: Resource) -> int:
@@ -174,7 +194,8 @@ def _index(topology: Topology, resources: Sequence[Resource]) -> None:
             topology._configmaps_in.setdefault(configmap.namespace, {})[configmap.name] = configmap
 
 
-def _workloads(topology: Topology, resources: Iterable[Resource], release: Release) -> None:
+def _workloads(topology: Topology, resources: Iterable[Resource], release: Release,
+               forced: Mapping[str, Release]) -> None:
     workloads: list[Workload] = []
     labels: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     by_namespace: dict[str, list[int]] = defaultdict(list)
@@ -186,7 +207,7 @@ def _workloads(topology: Topology, resources: Iterable[Resource], release: Relea
             by_namespace[workload.namespace].append(index)
             for key, value in workload.labels.items():
                 labels[(workload.namespace, key, value)].add(index)
-            epp = epp_of(workload, release)
+            epp = epp_of(workload, release, forced)
             if epp is not None:
                 epps.append(epp)
                 topology._epp_of[(id(resource), workload.pod_spec_path)] = epp
@@ -202,11 +223,44 @@ def _servers(topology: Topology, pool_: Pool) -> list[Workload] | None:
     return [w for w in topology.pods_matching(pool_.namespace, pool_.selector) if not w.epp]
 
 
-def resolve(resources: Sequence[Resource], release: Release) -> Topology:
-    """The topology of one scenario's objects (namespaces as already placed), EPPs judged at `release`."""
-    topology = Topology(resources=tuple(resources))
+def _copies(resources: Sequence[Resource]) -> tuple[list[Resource], list[Duplicate]]:
+    """The objects applying `resources` in order leaves (one per identity, the last copy, in file order), and
+    each later copy. A document read twice (a file named twice) is one copy, not a duplicate."""
+    copies: dict[ObjectKey, list[Resource]] = {}
+    places: set[tuple[str, int, tuple[str | int, ...]]] = set()
+    singles: list[Resource] = []
+    for resource in resources:
+        key = object_key(resource)
+        place = (resource.file, resource.document.index, resource.prefix)
+        if place in places:
+            continue
+        places.add(place)
+        if key is None:
+            singles.append(resource)
+        else:
+            copies.setdefault(key, []).append(resource)
+    kept = {id(found[-1]) for found in copies.values()} | {id(r) for r in singles}
+    duplicates = [Duplicate(copy, found[0], found[-1]) for found in copies.values() for copy in found[1:]]
+    order = {id(resource): position for position, resource in enumerate(resources)}
+    return [r for r in resources if id(r) in kept], sorted(duplicates, key=lambda d: order[id(d.copy)])
+
+
+def applied(resources: Sequence[Resource]) -> list[Resource]:
+    """One object per identity, the last copy of each (what `kubectl apply` of the files in order leaves)."""
+    return _copies(resources)[0]
+
+
+def resolve(resources: Sequence[Resource], release: Release, forced: Mapping[str, Release] | None = None) -> Topology:
+    """The topology of one scenario's objects (namespaces as already placed). Each EPP is judged by the release
+    its image names (`forced`: project → the release the user asked for), else at `release`.
+
+    Later copies of an identity overwrite earlier ones (`applied`): the views hold the last copy only.
+    """
+    read = tuple(resources)
+    resources, duplicates = _copies(read)
+    topology = Topology(resources=tuple(resources), read=read, duplicates=tuple(duplicates))
     _index(topology, resources)
-    _workloads(topology, resources, release)
+    _workloads(topology, resources, release, forced or {})
     topology.pools = tuple(pool(r) for r in topology.of_kind(POOL))
     for pool_ in topology.pools:
         topology._pools_in.setdefault(pool_.namespace, []).append(pool_)

@@ -7,10 +7,10 @@ choice, the EPP rules, the model-server rules and `explain` alike.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from lint.releases import builds
 from lint.shape import JsonPath, dicts
 from lint.source.resources import Resource
 from lint.topology.model import V1_GROUP, V1ALPHA2, Container, EppRef, Pool, Workload, string_map
@@ -25,16 +25,33 @@ POD_TEMPLATES: dict[str, tuple[JsonPath, ...]] = {
                         ("spec", "leaderWorkerTemplate", "leaderTemplate")),
 }
 WORKLOAD_KINDS = frozenset(POD_TEMPLATES)
-EPP_IMAGE = re.compile(r"gateway-api-inference-extension/epp|llm-d-inference-scheduler|llm-d-router")
 POOL_NAME_FLAGS = ("--pool-name", "-pool-name", "-poolName", "--poolName")  # kebab (v1+) and Go-flag camelCase (v0.x)
 DEFAULT_V1ALPHA2_EPP_PORT = 9002
 
 
+def _entrypoint(container: Container) -> str | None:
+    command = container.data.get("command")
+    first = command[0] if isinstance(command, list) and command else None
+    return first if isinstance(first, str) else None
+
+
+def _not_an_epp(container: Container) -> bool:
+    """A known image or binary of a release line that is not an EPP (the P/D sidecar, a coordinator)."""
+    entrypoint = _entrypoint(container)
+    role = builds.binary_role(entrypoint) if entrypoint else None
+    return builds.is_other_image(container.image) or (role is not None and role != "epp")
+
+
 def find_epp_container(containers: Iterable[Container]) -> Container | None:
-    """The EPP container of a pod: the one with an EPP image, else one given a pool-name flag."""
-    containers = tuple(containers)
+    """The EPP container of a pod: one running an EPP image (or entrypoint) of a known release line, else one
+    given a pool-name flag; never a known non-EPP container such as llm-d's P/D disaggregation sidecar."""
+    containers = tuple(c for c in containers if not _not_an_epp(c))
     for container in containers:
-        if EPP_IMAGE.search(container.image):
+        if builds.is_epp_image(container.image):
+            return container
+    for container in containers:
+        entrypoint = _entrypoint(container)
+        if entrypoint and builds.binary_role(entrypoint) == "epp":
             return container
     for container in containers:
         if any(arg.split("=", 1)[0] in POOL_NAME_FLAGS for _, arg in container.argv()):

@@ -25,8 +25,8 @@ from lint.topology.configs import EmbeddedConfig
 
 def _unregistered_message(plugin_type: str, release: versions.Release) -> str:
     tag = release.tag
-    entry = epc_facts.plugin_entry(plugin_type)
-    base = f"plugin type `{plugin_type}` is not registered in the EPP of GIE {tag}, which exits at startup " \
+    entry = epc_facts.plugin_entry(plugin_type, release)
+    base = f"plugin type `{plugin_type}` is not registered in the EPP of {release.label}, which exits at startup " \
            f"(\"plugin type '{plugin_type}' is not registered\")"
     if entry is not None and "until" in entry and release.at_least(entry["until"]):
         replacement = entry.get("replaced_by")
@@ -150,7 +150,7 @@ def epc_ignored_parameters(config: EmbeddedConfig, scenario: Scenario) -> Iterat
     # A known non-upstream loader may carry another factory; a config with no known loader gets the release's.
     if not upstream_registry_applies(config, scenario, strict=False):
         return
-    ignored = epc_facts.fact("ignored_parameters")
+    ignored = epc_facts.fact("ignored_parameters", scenario.release) or {}
     for decl in epc_view.plugin_decls(config.data):
         entry = ignored.get(decl.type)
         parameters = decl.data.get("parameters")
@@ -159,6 +159,6 @@ def epc_ignored_parameters(config: EmbeddedConfig, scenario: Scenario) -> Iterat
         keys = ", ".join(f"`{k}`" for k in parameters) if isinstance(parameters, dict) else "they"
         yield Hit((*decl.path, "parameters"),
                   f"`{decl.type}` ignores its `parameters` from {entry['since']} on, so {keys} have no effect on "
-                  f"GIE {scenario.release.tag}; move them to an `{entry['moved_to']}` plugin")
+                  f"{scenario.release.label}; move them to an `{entry['moved_to']}` plugin")
 
 

@@ -57,7 +57,7 @@ def epc_apiversion_kind(config: EmbeddedConfig, scenario: Scenario) -> Iterator[
     if api_version not in accepted:
         where = ("apiVersion",) if "apiVersion" in config.data else ()
         written = f"`{api_version}`" if api_version is not None else "no apiVersion"
-        yield Hit(where, f"EndpointPickerConfig with {written}: the EPP of GIE {scenario.release.tag} decodes only "
+        yield Hit(where, f"EndpointPickerConfig with {written}: the EPP of {scenario.release.label} decodes only "
                          f"{' or '.join(f'`{a}`' for a in accepted)}; set `apiVersion: {accepted[0]}`")
     if kind != spec["epc_kind"]:
         where = ("kind",) if "kind" in config.data else ()
@@ -72,7 +72,7 @@ def _unknown_keys(node: Any, allowed: list[str], path: tuple[str | int, ...], wh
     for key in node:
         if key in allowed:
             continue
-        message = f"unknown field `{key}` in {what}: the EPP of GIE {scenario.release.tag} decodes its config " \
+        message = f"unknown field `{key}` in {what}: the EPP of {scenario.release.label} decodes its config " \
                   f"strictly and exits; allowed: {', '.join(allowed)}"
         rename = renames.get(key, {})
         if rename.get("replaced_by") and scenario.release.at_least(rename["since"]):

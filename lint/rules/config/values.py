@@ -17,9 +17,9 @@ from lint.topology.configs import EmbeddedConfig
 def _gate_message(gate: str, scenario: Scenario) -> str:
     release = scenario.release
     known = epc_facts.feature_gates(release)
-    base = f"feature gate `{gate}` is not registered in the EPP of GIE {release.tag}, which exits at startup " \
+    base = f"feature gate `{gate}` is not registered in the EPP of {release.label}, which exits at startup " \
            f"(\"feature gate '{gate}' is unknown or unregistered\")"
-    entry = epc_facts.feature_gate_entry(gate)
+    entry = epc_facts.feature_gate_entry(gate, release)
     if entry is not None and "until" in entry and release.at_least(entry["until"]):
         return f"{base}: it was removed in {entry['until']}; drop it"
     if entry is not None and not release.at_least(entry["since"]):
@@ -93,7 +93,8 @@ def epc_weight_type(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]
     """
     if scenario.release.epc() is None or not isinstance(config.data, dict):
         return
-    floats = scenario.release.at_least(epc_facts.fact("float_weights_since"))
+    floats_since = epc_facts.fact("float_weights_since", scenario.release)
+    floats = floats_since is None or scenario.release.at_least(floats_since)
     for path, weight in epc_view.walk(config.data, ["schedulingProfiles", "*", "plugins", "*", "weight"]):
         if weight is None or isinstance(weight, bool) or isinstance(weight, int):
             if isinstance(weight, bool):
@@ -101,8 +102,8 @@ def epc_weight_type(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]
             continue
         if isinstance(weight, float):
             if not floats and not weight.is_integer():
-                yield Hit(path, f"`weight: {weight}` is fractional, but the EPP of GIE {scenario.release.tag} decodes "
-                                f"weights as integers (fractions from {epc_facts.fact('float_weights_since')}) and "
+                yield Hit(path, f"`weight: {weight}` is fractional, but the EPP of {scenario.release.label} decodes "
+                                f"weights as integers (fractions from {floats_since}) and "
                                 f"exits; use a whole number (scale the other weights)")
             continue
         if isinstance(weight, str) and unresolved(weight):

@@ -65,13 +65,14 @@ def epp_flag_known(scenario: Scenario) -> Iterator[Hit]:
     Spell the flag as the target release defines it, or drop it if that release does not have it.
     """
     for epp in scenario.topology.readable_epps():
-        workload, container, args = epp.workload, epp.container, epp.args
-        if eppargs.is_llmd(container):
-            continue
+        workload, args = epp.workload, epp.args
+        if epp.build is not None and epp.build.line is not None and not epp.build.known:
+            continue  # `…:${TAG}`, or older than the line's data: which flags it has cannot be known
         for flag in args.flags:
             if flag.known or flag.ignored or _unknowable(flag):
                 continue
-            if args.flagset.spec(flag.name) is None and flag_table.any_release_type(flag.name) is not None:
+            if args.flagset.spec(flag.name) is None \
+                    and flag_table.any_release_type(flag.name, epp.release.line) is not None:
                 continue  # a flag of other releases: release boundaries are judged coarsely, stay silent
             yield Hit(flag.path, _unknown_message(flag, args, epp.release.tag), target=workload.resource)
 
@@ -168,7 +169,7 @@ def epp_deprecated_metric_flags(scenario: Scenario) -> Iterator[Hit]:
         if not flag_table.legacy_metric_flags_rejected(epp.release):
             continue
         for flag in epp.args.flags:
-            if flag.name in flag_table.legacy_metric_flags() and not flag.ignored:
+            if flag.name in flag_table.legacy_metric_flags(epp.release) and not flag.ignored:
                 yield Hit(flag.path, f"`{flag.written}` is rejected from EPP v1.4.0 (the EPP exits: \"flag … is "
                           "deprecated and cannot be used\"); remove it and configure model-server metrics through "
                           "engineConfigs / the engine-type pod label", target=epp.resource)
@@ -208,11 +209,11 @@ def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
             later = max(file_flag, text_flag, key=lambda f: f.path)
             yield Hit(later.path, "both --config-file and --config-text are set; the EPP refuses to start: keep "
                       "one", target=workload.resource)
-        elif required and not eppargs.is_llmd(container) and not (file_flag and file_flag.value) \
+        elif required and not (file_flag and file_flag.value) \
                 and not (text_flag and text_flag.value):
             where = args.args_path if "args" in container.data else container.path
             yield Hit(where, f"the EPP {release.tag} has no built-in scheduler config (until "
-                      f"{flag_table.facts()['config_required']['until']}) and exits "
+                      f"{flag_table.facts(release)['config_required']['until']}) and exits "
                       "without one; add --config-file (a mounted EndpointPickerConfig) or --config-text",
                       target=workload.resource)
 
@@ -245,7 +246,7 @@ def epp_standalone_mode(scenario: Scenario) -> Iterator[Hit]:
     ## Fix
     Add --endpoint-target-ports, drop --pool-name, and set POD_NAME from metadata.name.
     """
-    limits = flag_table.facts()["standalone"]
+    limits = flag_table.facts()["standalone"]  # the same limits in every line
     for epp in scenario.topology.readable_epps():
         workload, container, args = epp.workload, epp.container, epp.args
         if not flag_table.window_open("standalone", epp.release):

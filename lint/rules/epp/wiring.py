@@ -126,7 +126,7 @@ def epp_pool_namespace_resolves(scenario: Scenario) -> Iterator[Hit]:
             continue
         flag = epp.args.get("pool-namespace")
         path = flag.value_path if flag is not None else epp.args.args_path
-        env = flag_table.facts()["pool_namespace_env"]
+        env = flag_table.facts(epp.release)["pool_namespace_env"]
         fix = f"pass --pool-namespace {pool.namespace}" + (
             f" or set env {env['env']} from fieldRef metadata.namespace"
             if flag_table.window_open("pool_namespace_env", epp.release) else "")

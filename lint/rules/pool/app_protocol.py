@@ -28,8 +28,10 @@ def _grpc_parser(pool: Pool, scenario: Scenario) -> str | None:
     if service is None:
         return None
     for workload in topology.epp_workloads(service):
-        if not workload.epp:
+        epp = topology.epp(workload)
+        if epp is None:
             continue
+        h2c = epc_facts.fact("h2c_parsers", epp.release) or ()
         for container in workload.containers:
             config = topology.wiring.config_of(workload, container)
             if config is None or not isinstance(config.data, dict):
@@ -37,7 +39,7 @@ def _grpc_parser(pool: Pool, scenario: Scenario) -> str | None:
             ref = config.data.get("parser", {}).get("pluginRef") if isinstance(config.data.get("parser"), dict) \
                 else None
             decl = next((d for d in epc_view.plugin_decls(config.data) if d.name == ref), None)
-            if decl is not None and decl.type in epc_facts.fact("h2c_parsers"):
+            if decl is not None and decl.type in h2c:
                 where = f"{config.host.ref} ({'/'.join(map(str, config.host_path))})" if config.host_path else \
                     config.host.ref
                 return f"its EPP {workload.resource.ref} parses requests with `{decl.type}` (config in {where})"

@@ -20,7 +20,7 @@ from lint.topology.workloads import POOL_NAME_FLAGS
 
 
 def _has_epp(topology: Topology, namespace: str) -> bool:
-    return any(w.epp for w in topology.workloads_in(namespace))
+    return bool(topology.epps_in(namespace))
 
 
 def _field(pool: Pool) -> str:

@@ -68,8 +68,10 @@ def pool_selector_matches_pods(scenario: Scenario) -> Iterator[Hit]:
         if pool.selector is None or any(unresolved(k) or unresolved(v) for k, v in pool.selector.items()):
             continue
         selector = _judgeable(pool.selector)
+        if not selector or topology.pods_matching(pool.namespace, selector):
+            continue  # (an indexed lookup; the namespace's servers are listed only for a finding)
         servers = [w for w in topology.workloads_in(pool.namespace) if not w.epp]
-        if not selector or not servers or topology.pods_matching(pool.namespace, selector):
+        if not servers:
             continue
         if any(unresolved(k) or unresolved(v) for w in servers for k, v in w.labels.items()):
             continue

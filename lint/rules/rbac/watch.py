@@ -17,7 +17,6 @@ from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
 from lint.shape import strings
 from lint.source.resources import Resource
-from lint.topology import eppargs
 from lint.topology.eppargs import EppArgs
 from lint.topology.epps import Epp, pool_namespace, watched_pool_group
 from lint.topology.model import Container, Workload, string_map
@@ -62,8 +61,6 @@ def judged_epps(scenario: Scenario) -> Iterator[JudgedEpp]:
     resolved = scenario.topology.rbac
     for epp in scenario.topology.epps:
         workload = epp.workload
-        if eppargs.is_llmd(epp.container):
-            continue  # llm-d schedulers watch other groups too (llm-d.ai): the upstream table does not apply
         if not resolved.present(workload) or resolved.unknown(workload):
             continue
         if not watch_rules(resolved, workload):
@@ -145,12 +142,18 @@ def epp_rbac_watch(scenario: Scenario) -> Iterator[Hit]:
         pool_name = epp.args.value("pool-name")
         named = scenario.topology.pools_named(namespace, pool_name) if pool_name is not None else []
         pool = named[0] if named else None
+        standalone = bool(epp.args.value("endpoint-selector"))
         for need in table["watch"]:
+            if "modes" in need and ("standalone" if standalone else "pool") not in need["modes"]:
+                continue  # e.g. standalone mode (--endpoint-selector) watches no pools or objectives
             group = pool_group if need["group"] == "pool" else need["group"]
             if group is None or (need["group"] == "pool" and pool is not None and pool.resource.group != group):
                 continue  # unknowable, or the EPP watches another group than its pool's (a different defect)
             resource = need["resource"]
             missing = verbs_missing(epp, group, resource, verbs, namespace)
+            if missing and any(not verbs_missing(epp, g, resource, verbs, namespace)
+                               for g in need.get("fallback_groups", ())):
+                continue  # the EPP falls back to the older group, which is granted
             if not missing:
                 continue
             severity = None
@@ -243,6 +246,8 @@ def epp_rbac_metrics_auth(scenario: Scenario) -> Iterator[Hit]:
     monitors = _Monitors(scenario.topology.of_kind(*_MONITOR_KINDS))
     for epp in judged_epps(scenario):
         mode = rbac_needs.needs(epp.epp.release)["metrics_auth"]
+        if mode == "never":
+            continue  # this EPP (lwepp) serves /metrics without authentication
         if isinstance(mode, dict) and (epp.args.opaque or not epp.args.enabled(mode["flag"])):
             continue  # auth is switched off, or the command line cannot be read
         missing = [g for g in grants if verbs_missing(epp, g["group"], g["resource"], g["verbs"], None)]

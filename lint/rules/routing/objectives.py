@@ -63,7 +63,7 @@ def objective_poolref(scenario: Scenario) -> Iterator[Hit]:
         here = topology.pools_in(resource.namespace)
         if not here:
             continue  # the pool is installed some other way
-        named = [p for p in here if p.name == ref.name]
+        named = topology.pools_named(resource.namespace, ref.name)
         if not named:
             elsewhere = sorted({p.namespace for p in topology.pools if p.name == ref.name})
             hint = (f"; a pool of that name is in namespace {', '.join(elsewhere)}, but the EPP only reads objectives "

@@ -95,7 +95,7 @@ def route_inferencepool_backendref(scenario: Scenario) -> Iterator[Hit]:
                 yield Hit(ref.path, f"backendRef group `{ref.group}` does not match {pool.ref}, which is "
                           f"`{pool.api_version}`: the reference resolves to nothing; set {advice}", target=ref.route)
         elif served and ref.group not in served:
-            yield Hit(ref.path, f"backendRef group `{ref.group}`: GIE {scenario.release.tag} serves InferencePool only "
+            yield Hit(ref.path, f"backendRef group `{ref.group}`: {scenario.release.label} serves InferencePool only "
                       f"in {' and '.join(served)}, so no such pool can exist; set {advice}", target=ref.route)
         # A pool name absent from the linted files is not judged: rollouts and guides reference pools
         # installed earlier (e.g. the old pool next to a `-new` one).

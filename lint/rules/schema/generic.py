@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from lint.result import Severity
 from lint.rules.api import Claims, Hit, ResourceRule, Scenario, resource_rule
-from lint.rules.schema.claims import dotted
+from lint.rules.schema.claims import dotted, unknown_field
 from lint.schema.violation import Violation
 from lint.source.resources import Resource
 
@@ -25,6 +26,38 @@ def _claimers() -> list[Claims]:
 
 def _unclaimed(resource: Resource, violation: Violation, claimers: list[Claims]) -> bool:
     return not any(claims(resource, violation) for claims in claimers)
+
+
+_INSTALL_EXPERIMENTAL = "install the experimental CRDs and use --gateway-api-channel experimental"
+
+
+def _experimental_verdict(resource: Resource, scenario: Scenario) -> set[tuple[Any, str, str | None]] | None:
+    """What the experimental channel of the same Gateway API version rejects in this object (None: the object is
+    not judged by the standard channel of a kind the experimental channel has)."""
+    schema = scenario.store.experimental(resource.api_version, resource.kind)
+    if schema is None:
+        return None
+    return {(v.path, v.keyword, v.detail) for v in schema.validate(resource.data).violations}
+
+
+def _experimental_message(violation: Violation, version: str) -> str:
+    """A standard-channel violation that the experimental channel accepts: say so instead of "remove it"."""
+    key = unknown_field(violation)
+    if key is not None:
+        return (f"{dotted(violation.path)}: `{key}` is an experimental-channel field of Gateway API {version}: "
+                f"{_INSTALL_EXPERIMENTAL} (or remove it: the standard CRD has no such field)")
+    return (f"{dotted(violation.path)}: {violation.message}; the experimental channel of Gateway API {version} "
+            f"accepts this: {_INSTALL_EXPERIMENTAL}")
+
+
+def _newer_gateway_api(resource: Resource, scenario: Scenario, violation: Violation) -> str:
+    since = scenario.store.gateway_api_field_since(resource.api_version, resource.kind, violation.path)
+    if since is None:
+        return ""
+    version, channel = since.split()
+    flags = f"--gateway-api-version {version}" + (
+        f" --gateway-api-channel {channel}" if channel != scenario.store.gateway_api_channel else "")
+    return (f"; Gateway API {version} has it ({channel} channel): if your cluster runs that or newer, use {flags}")
 
 
 @resource_rule("GIE910", "schema-violation", Severity.ERROR)
@@ -58,14 +91,25 @@ def schema_violation(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     ```
 
     ## Fix
-    Change the field as the message says (type, allowed values, required fields, unknown fields).
+    Change the field as the message says (type, allowed values, required fields, unknown fields). Gateway API
+    kinds are judged by `--gateway-api-version` (default the newest) and `--gateway-api-channel` (default
+    standard): a field only the experimental CRDs have is named so, and if your cluster runs them, say
+    `--gateway-api-channel experimental`.
     """
     seen = set()
     claimers = _claimers()
+    experimental: list[set[tuple[Any, str, str | None]] | None] = []  # computed once, when there is a violation
     for violation in scenario.schema(resource).violations:
         if not _unclaimed(resource, violation, claimers):
             continue
         message = f"{dotted(violation.path)}: {violation.message}"
+        if not experimental:
+            experimental.append(_experimental_verdict(resource, scenario))
+        rejected = experimental[0]
+        if rejected is not None and (violation.path, violation.keyword, violation.detail) not in rejected:
+            message = _experimental_message(violation, scenario.store.gateway_api_version)
+        elif unknown_field(violation) is not None:
+            message += _newer_gateway_api(resource, scenario, violation)
         if (violation.path, message) not in seen:
             seen.add((violation.path, message))
             yield Hit(violation.path, f"{message} [{scenario.schema(resource).source}]")
@@ -92,15 +136,24 @@ def schema_unknown_kind(resource: Resource, scenario: Scenario) -> Iterator[Hit]
     ```
 
     ## Fix
-    Nothing to change in the manifest; ignore this rule for kinds you know are not covered.
+    Nothing to change in the manifest; ignore this rule for kinds you know are not covered. A Gateway API kind
+    only the experimental CRDs define (TCPRoute v1alpha2, XBackendTrafficPolicy) is named so: with those CRDs
+    installed, use `--gateway-api-channel experimental` and it is validated.
     """
     if scenario.schema(resource).source is not None or resource.kind in _OWN_RULES:
         return
-    if scenario.store.lookup(resource.api_version, resource.kind) is not None:
+    store = scenario.store
+    if store.lookup(resource.api_version, resource.kind) is not None:
         return
+    if store.experimental(resource.api_version, resource.kind) is not None:
+        yield Hit(("kind",), f"{resource.api_version} {resource.kind} is an experimental-channel kind of Gateway API "
+                             f"{store.gateway_api_version} (not in the standard CRDs, so it is not validated): "
+                             f"{_INSTALL_EXPERIMENTAL}")
+        return
+    llm_d = f", llm-d-router {store.llm_d_router_version}" if store.llm_d_router_version else ""
     yield Hit(("kind",), f"no schema known for {resource.api_version} {resource.kind} "
-                         f"(Kubernetes {scenario.store.kubernetes_version}, GIE {scenario.release.tag}, Gateway API): "
-                         "its fields are not validated")
+                         f"(Kubernetes {store.kubernetes_version}, GIE {scenario.release.tag}, {store.gateway_api}"
+                         f"{llm_d}): its fields are not validated")
 
 
 @resource_rule("GIE912", "cel-unevaluated", Severity.INFO)

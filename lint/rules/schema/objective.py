@@ -47,9 +47,10 @@ def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[H
     ## Fix
     Use the kind and API group the release serves.
     """
-    if resource.group == LLMD_GROUP and resource.kind != "InferenceModel":
-        return
     if scenario.store.lookup(resource.api_version, resource.kind) is not None:
+        return
+    if resource.group == LLMD_GROUP and resource.kind != "InferenceModel":
+        yield from _llm_d_kind_version(resource, scenario)
         return
     served = sorted(av for av, kind in scenario.store.gie_kinds(scenario.release.tag) if kind == resource.kind)
     releases = scenario.store.releases_defining(resource.api_version, resource.kind)
@@ -67,6 +68,15 @@ def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[H
     where = (f"is served only by GIE {releases[0]}–{releases[-1]}" if releases
              else "is not an API version of any GIE release")
     yield Hit(("apiVersion",), f"`{resource.api_version}` {resource.kind} {where}, not {tag}; {fix}")
+
+
+def _llm_d_kind_version(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
+    """An llm-d.ai objective or rewrite in an apiVersion the llm-d-router CRDs do not serve (`llm-d.ai/v1alpha1`)."""
+    tag = scenario.store.llm_d_router_version
+    served = sorted(av for av, kind in scenario.store.llm_d_router_kinds() if kind == resource.kind)
+    if tag and served:
+        yield Hit(("apiVersion",), f"`{resource.api_version}` {resource.kind} is not served by the CRDs of "
+                                   f"llm-d-router {tag}; use apiVersion {' or '.join(f'`{a}`' for a in served)}")
 
 
 # GIE082 ---------------------------------------------------------------------------------------------
@@ -119,7 +129,9 @@ def objective_fields(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
 # GIE004 ---------------------------------------------------------------------------------------------
 
 def _claims_unknown_field(resource: Resource, violation: Violation) -> bool:
-    if resource.kind not in GIE_KINDS or resource.group not in GIE_GROUPS or unknown_field(violation) is None:
+    if resource.kind not in GIE_KINDS or unknown_field(violation) is None:
+        return False
+    if resource.group not in GIE_GROUPS and resource.group != LLMD_GROUP:
         return False
     if violation.path[:1] != ("spec",):
         return False

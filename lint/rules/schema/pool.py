@@ -67,7 +67,7 @@ def pool_apiversion_known(resource: Resource, scenario: Scenario) -> Iterator[Hi
     accepted = sorted(av for av, kind in scenario.store.gie_kinds(scenario.release.tag) if kind == POOL)
     elsewhere = scenario.store.releases_defining(resource.api_version, POOL)
     if elsewhere:
-        why = (f"`{resource.api_version}` InferencePool is not served by GIE {scenario.release.tag} "
+        why = (f"`{resource.api_version}` InferencePool is not served by {scenario.release.label} "
                f"(its CRD ships in {elsewhere[0]}–{elsewhere[-1]})")
     else:
         why = f"`{resource.api_version}` is not an InferencePool API group/version of any GIE release"

@@ -121,7 +121,7 @@ def pool_epp_ref_present(resource: Resource, scenario: Scenario) -> Iterator[Hit
     """
     yield from claimed_hits(resource, scenario, _claims_ref_present, lambda r, v: Hit(
         ("spec",),
-        f"missing `{v.detail}`: the CRD of GIE {scenario.release.tag} requires a reference to the EPP Service"))
+        f"missing `{v.detail}`: the CRD of {scenario.release.label} requires a reference to the EPP Service"))
     spec = spec_of(resource)
     if (pool_of(resource, V1_POOL) and isinstance(resource.get("spec"), dict)
             and scenario.release.reached("endpoint_picker_ref_optional")

@@ -90,8 +90,12 @@ def unresolved_variable(source: SourceFile) -> Iterator[FileHit]:
     """Every envsubst placeholder (`$VAR`, `${VAR}`) has a value.
 
     ## Why it breaks
-    Upstream e2e manifests are applied after `envsubst`; a placeholder left as written ends up as a literal
-    namespace or image name. Reported once per file and variable.
+    Upstream e2e manifests and kustomize sources are applied after `envsubst`; a placeholder left as written ends
+    up as a literal namespace or image name. Reported once per file and variable, at its first use. A `$` is taken
+    for a placeholder by evidence: an upper-case name (or `${name:-default}`) in a value, not in a YAML comment,
+    a shell script (`sh -c` arguments, script blocks), a crypt hash or an AWS ARN; `$patch`, `$ref`, `$schema`,
+    `$values`, `$__interval` are not. Every `$NAME` counts in a file declared a template (config `templates:`),
+    and a variable named by `--var` or `variables:` is substituted wherever it stands.
 
     ## Bad
     ```yaml
@@ -114,7 +118,10 @@ def template_not_rendered(source: SourceFile) -> Iterator[FileHit]:
 
     ## Why it breaks
     A chart template is not YAML until Helm renders it; parsing `{{ … }}` would produce nonsense findings, so
-    the file is reported and skipped.
+    the file is reported and skipped. Only template syntax where YAML structure is counts: at a node position
+    (`replicas: {{ .Values.replicas }}`, a `{{- if … }}` line), Helm's names in a plain scalar, or in a document
+    that parses only without its templates. Go templates inside string values (an istio sidecar-injector
+    ConfigMap, a kserve LLMInferenceServiceConfig, alert text) are data, and the file is linted as usual.
 
     ## Bad
     ```yaml
@@ -137,6 +144,10 @@ def kustomization_skipped(source: SourceFile) -> Iterator[FileHit]:
 
     ## Why it breaks
     A kustomization lists resources and patches; the objects it produces exist only after `kustomize build`.
+    A kustomization found in a folder is skipped, and so are the patch files it lists (`patches`,
+    `patchesStrategicMerge`, `patchesJson6902`), named in its finding: a patch is a fragment, not an object. A
+    kustomization directory named as an input (`gie-lint check DIR`, `--kustomize DIR`) is rendered with
+    `kubectl kustomize DIR` and the render is linted as `DIR (kustomize)`.
 
     ## Bad
     ```sh
@@ -145,11 +156,11 @@ def kustomization_skipped(source: SourceFile) -> Iterator[FileHit]:
 
     ## Good
     ```sh
-    kustomize build overlays/prod | gie-lint check -
+    gie-lint check overlays/prod   # or: kubectl kustomize overlays/prod | gie-lint check -
     ```
 
     ## Fix
-    Pipe `kustomize build DIR` into `gie-lint check -`.
+    Name the kustomization directory, or pipe `kubectl kustomize DIR` into `gie-lint check -`.
     """
     yield from _issues(source, Issue.KUSTOMIZATION)
 
