@@ -180,3 +180,21 @@ def test_an_unknown_gie_version_is_a_usage_error(capsys: pytest.CaptureFixture[s
     assert main(["check", "--gie-version", "v2.0.0", str(ROOT / "examples/vllm")]) == 2
     err = capsys.readouterr().err
     assert "v2.0.0" in err and "v1.6.0" in err and len(err.strip().splitlines()) == 1
+
+
+def test_versions_lists_every_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["versions", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    by_line: dict[str, list[str]] = {}
+    for row in listed["releases"]:
+        by_line.setdefault(row["line"], []).append(row["release"])
+    assert by_line["gie"][0] == "v0.3.0" and "v0.10.0" in by_line["llm-d-router"] and by_line["lwepp"]
+    assert "v1.6.1" in listed["gateway_api"]
+    assert main(["versions"]) == 0 and "llm-d-router (llm-d-router):" in capsys.readouterr().out
+
+
+def test_a_requested_llm_d_router_release_judges_every_llm_d_router_epp(tmp_path: Path) -> None:
+    run = _lint(tmp_path, STACK, llm_d_router_version="v0.9.0")
+    assert [e.release.label for e in run.scenarios[0].topology.epps] == ["llm-d-router v0.9.0"]

@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--config", type=Path,
                           help="config file (default: nearest .gie-lint.yaml or pyproject.toml [tool.gie-lint])")
     settings.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
+    settings.add_argument("--llm-d-router-version",
+                          help="judge every llm-d-router EPP at this release, e.g. v0.10.0 or main "
+                               "(default: each EPP by its image tag; see `gie-lint versions`)")
     settings.add_argument("--kubernetes-version",
                           help="Kubernetes version of the core schemas (default: newest bundled)")
     settings.add_argument("--gateway-api-version",
@@ -81,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", metavar="RULE", help="rule id (GIE040) or name (epp-replicas-without-le)")
     rule.add_argument("--format", choices=["text", "json", "markdown"], default="text")
 
+    known = commands.add_parser("versions", help="list every release line and release gie-lint judges, and the "
+                                                 "bundled schema versions")
+    known.add_argument("--format", choices=["text", "json"], default="text")
+
     show = commands.add_parser("config", parents=[settings], help="show the effective configuration")
     show.add_argument("--show", action="store_true", required=True,
                       help="print every effective setting and where it came from")
@@ -109,6 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             except KeyError as exc:  # an unknown rule name, said with the closest candidates
                 raise UsageError(exc.args[0]) from None
             sys.stdout.write(ruledocs.page(rule, args.format))
+            return EXIT_OK
+        if args.command == "versions":
+            from lint.cli import versions as known_versions
+
+            sys.stdout.write(known_versions.render(args.format))
             return EXIT_OK
         if args.command == "config":
             sys.stdout.write(config_show.render(*_settings(args), args))
@@ -202,7 +214,8 @@ def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str
             name="(paths)", paths=paths, variables={**cfg.variables, **cli_vars},
             namespace=args.namespace or cfg.namespace or "default", gie_version=version,
             gie_version_from="--gie-version" if from_flag else f"gie_version in {_shown(cfg.path)}",
-            kubernetes_version=kubernetes_version, exclude=exclude, templates=templates, **_gateway_api(args, cfg))
+            kubernetes_version=kubernetes_version, exclude=exclude, templates=templates,
+            llm_d_router_version=args.llm_d_router_version or cfg.llm_d_router_version, **_gateway_api(args, cfg))
         per_file = args.per_file if args.per_file is not None else cfg.per_file
         return engine.per_file(spec) if per_file else [spec]
     if not cfg.scenarios:
@@ -222,7 +235,8 @@ def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str
             name=name, paths=scenario.files, variables=scenario.variables,
             namespace=args.namespace or scenario.namespace or cfg.namespace or "default",
             gie_version=version, gie_version_from=origin, kubernetes_version=kubernetes_version, exclude=exclude,
-            templates=templates, **_gateway_api(args, cfg, scenario),
+            templates=templates, llm_d_router_version=args.llm_d_router_version or cfg.llm_d_router_version,
+            **_gateway_api(args, cfg, scenario),
             variant_of=scenario.variant_of, allowed_differences=scenario.allowed_differences))
     return specs
 

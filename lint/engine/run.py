@@ -34,6 +34,7 @@ class ScenarioSpec:
     namespace: str = "default"
     gie_version: str | None = None
     gie_version_from: str = "--gie-version"
+    llm_d_router_version: str | None = None  # judge every llm-d-router EPP at this release
     kubernetes_version: str | None = None
     gateway_api_version: str | None = None  # None: the newest bundled
     gateway_api_channel: str | None = None  # None: standard
@@ -125,7 +126,7 @@ def _scenario(spec: ScenarioSpec, stores: _Stores, stdin: bytes | None, timing: 
     store = stores.get(choice.release.tag, spec.kubernetes_version,
                        (spec.gateway_api_version, spec.gateway_api_channel))
     start = _lap(timing, "sources", spec.name, start)
-    forced = {choice.release.line.project: choice.release} if spec.gie_version else {}
+    forced = builds.forced(choice.release if spec.gie_version else None, spec.llm_d_router_version)
     topology = resolve(resources, choice.release, forced)
     start = _lap(timing, "topology", spec.name, start)
     schemas = _validate(resources, store)

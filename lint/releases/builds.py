@@ -150,3 +150,13 @@ def _gie_reason(image: str, build: Build, where: str) -> str:
         return f"the EPP {build.reason} ({where})"
     note = "" if build.release.tag == _normal(tag) else f", judged as {build.release.tag}"
     return f"inferred from the EPP image tag {tag} ({where}){note}"
+
+
+def forced(gie: Release | None, llm_d_router: str | None) -> dict[str, Release]:
+    """The releases the user asked to judge EPPs at, by project (`--gie-version`, `--llm-d-router-version`)."""
+    chosen = {gie.line.project: gie} if gie is not None else {}
+    if llm_d_router:
+        router = line("llm-d-router")
+        chosen[router.project] = router.newest() if llm_d_router in _HEAD_TAGS else router.release(
+            llm_d_router, requested=True)
+    return chosen

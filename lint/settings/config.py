@@ -57,6 +57,7 @@ class Config:
     gie_version: str | None = None
     kubernetes_version: str | None = None
     namespace: str | None = None
+    llm_d_router_version: str | None = None  # None: each llm-d-router EPP by its image tag
     gateway_api_version: str | None = None  # None: the newest bundled
     gateway_api_channel: str | None = None  # None: standard
     select: tuple[str, ...] | None = None  # None: every rule
@@ -192,6 +193,7 @@ def _build(path: Path, data: dict[str, Any], cli_variables: Mapping[str, str], l
                                              entry.get("kind"), entry.get("namespace"), entry.get("name")))
     return Config(path, _scenarios(path, data, variables, cli_variables), variables,
                   data.get("gie_version"), data.get("kubernetes_version"), data.get("namespace"),
+                  llm_d_router_version=data.get("llm_d_router_version"),
                   gateway_api_version=data.get("gateway_api_version"),
                   gateway_api_channel=data.get("gateway_api_channel"),
                   select=rules("select") if "select" in data else None, ignore=rules("ignore"), severity=severity,

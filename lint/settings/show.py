@@ -28,6 +28,9 @@ def render(cfg: config.Config, cli_vars: Mapping[str, str], args: argparse.Names
                                          "--config" if args.config else ("found" if cfg.path else "none found"))]
     rows.append(("gie_version", *pick("--gie-version", args.gie_version, "gie_version", cfg.gie_version,
                                       "default: from the EPP image tag, else the newest release")))
+    rows.append(("llm_d_router_version", *pick("--llm-d-router-version", args.llm_d_router_version,
+                                               "llm_d_router_version", cfg.llm_d_router_version,
+                                               "default: each llm-d-router EPP by its image tag")))
     rows.append(("kubernetes_version", *pick("--kubernetes-version", args.kubernetes_version, "kubernetes_version",
                                              cfg.kubernetes_version, "default: newest bundled")))
     rows.append(("gateway_api_version", *pick("--gateway-api-version", args.gateway_api_version, "gateway_api_version",
