@@ -52,5 +52,6 @@ def page(rule: RuleInfo, fmt: str) -> str:
         "Bad:", _indent(rule.bad), "",
         "Good:", _indent(rule.good), "",
         "Fix:", _wrap(rule.fix), "",
+        *(["Applies to:", _wrap(rule.applies), ""] if rule.applies else []),
         f"Docs: {rule_url(rule.id)}",
     ]) + "\n"

@@ -15,6 +15,7 @@ from lint.releases import plugins as epc_facts
 from lint.releases import versions
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.applies import APPLIES_CONFIG
 from lint.rules.config import scope
 from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
@@ -38,7 +39,8 @@ def _unregistered_message(plugin_type: str, release: versions.Release) -> str:
     return f"{base}; did you mean `{close[0]}`?" if close else f"{base}; use one of the types registered in {tag}"
 
 
-@config_rule("GIE062", "epc-plugin-type-known", Severity.ERROR)
+@config_rule("GIE062", "epc-plugin-type-known", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_plugin_type_known(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """Every `plugins[].type` is registered in the EPP of that release.
 
@@ -73,7 +75,8 @@ def epc_plugin_type_known(config: EmbeddedConfig, scenario: Scenario) -> Iterato
 
 # GIE063 ---------------------------------------------------------------------------------------------
 
-@config_rule("GIE063", "epc-plugin-name-unique", Severity.ERROR)
+@config_rule("GIE063", "epc-plugin-name-unique", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_plugin_name_unique(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """Effective plugin names (the `name`, or the `type` when no name is given) are unique.
 
@@ -116,7 +119,8 @@ def epc_plugin_name_unique(config: EmbeddedConfig, scenario: Scenario) -> Iterat
 
 # GIE067 ---------------------------------------------------------------------------------------------
 
-@config_rule("GIE067", "epc-ignored-parameters", Severity.WARNING)
+@config_rule("GIE067", "epc-ignored-parameters", Severity.WARNING,
+    applies=APPLIES_CONFIG)
 def epc_ignored_parameters(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """No `parameters` on a plugin whose factory ignores them (e.g. `prefix-cache-scorer` from v1.5.0).
 

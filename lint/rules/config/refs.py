@@ -12,6 +12,7 @@ from typing import Any
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.applies import APPLIES_CONFIG
 from lint.rules.config import scope
 from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
@@ -34,7 +35,8 @@ def _role_of(decl: epc_view.PluginDecl | None, scenario: Scenario, applies: bool
 
 # GIE064 ---------------------------------------------------------------------------------------------
 
-@config_rule("GIE064", "epc-ref-defined", Severity.ERROR)
+@config_rule("GIE064", "epc-ref-defined", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_ref_defined(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """Every `pluginRef`, `*PolicyRef` and parser/saturation-detector/data-layer reference names a declared plugin
     of the right kind.
@@ -110,7 +112,8 @@ def _profile_names(profiles: list[tuple[Any, dict[str, Any]]]) -> Iterator[Hit]:
             seen.add(name)
 
 
-@config_rule("GIE065", "epc-profile-structure", Severity.ERROR)
+@config_rule("GIE065", "epc-profile-structure", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_profile_structure(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """Unique non-empty profile names; one profile handler; at most one picker per profile; several profiles need a
     handler other than `single-profile-handler`.

@@ -12,6 +12,7 @@ from typing import Any
 from lint.releases import versions
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.applies import APPLIES_CONFIG
 from lint.shape import as_list
 from lint.topology.configs import EmbeddedConfig, elided
 
@@ -25,7 +26,8 @@ def _accepted_api_versions(release: versions.Release, spec: dict[str, Any]) -> l
     return accepted
 
 
-@config_rule("GIE060", "epc-apiversion-kind", Severity.ERROR)
+@config_rule("GIE060", "epc-apiversion-kind", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_apiversion_kind(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """`inference.networking.x-k8s.io/v1alpha1` EndpointPickerConfig (llm-d-router also accepts
     `llm-d.ai/v1alpha1`).
@@ -82,7 +84,8 @@ def _unknown_keys(node: Any, allowed: list[str], path: tuple[str | int, ...], wh
         yield Hit((*path, key), message)
 
 
-@config_rule("GIE061", "epc-strict-schema", Severity.ERROR)
+@config_rule("GIE061", "epc-strict-schema", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_strict_schema(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """Only known fields for that version (`data` vs `dataLayer`, `featureGates`, `parser`, …).
 

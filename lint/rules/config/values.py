@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from lint.releases import plugins as epc_facts
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
+from lint.rules.applies import APPLIES_CONFIG
 from lint.source.placeholders import unresolved
 from lint.topology import epc_view
 from lint.topology.configs import EmbeddedConfig
@@ -29,7 +30,8 @@ def _gate_message(gate: str, scenario: Scenario) -> str:
     return f"{base}; {hint}"
 
 
-@config_rule("GIE066", "epc-feature-gates", Severity.ERROR)
+@config_rule("GIE066", "epc-feature-gates", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_feature_gates(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """Every `featureGates` entry is registered in the EPP of that release.
 
@@ -64,7 +66,8 @@ def epc_feature_gates(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hi
 
 # GIE068 ---------------------------------------------------------------------------------------------
 
-@config_rule("GIE068", "epc-weight-type", Severity.ERROR)
+@config_rule("GIE068", "epc-weight-type", Severity.ERROR,
+    applies=APPLIES_CONFIG)
 def epc_weight_type(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]:
     """Profile plugin weights are numbers, and whole numbers up to v1.3.x.
 

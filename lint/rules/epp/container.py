@@ -12,6 +12,7 @@ from typing import Any
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_EPP
 from lint.shape import as_dict, decimal, dicts, key
 from lint.source.resources import Resource
 from lint.topology import eppargs
@@ -33,7 +34,8 @@ def _port(args: EppArgs, workload: Workload, container: Container, name: str) ->
 
 # GIE034 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE034", "epp-config-mount", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE034", "epp-config-mount", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_config_mount(scenario: Scenario) -> Iterator[Hit]:
     """The `--config-file` path is a key of a ConfigMap mounted into the EPP container.
 
@@ -147,7 +149,8 @@ def _grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
             yield probe, grpc
 
 
-@scenario_rule("GIE035", "epp-probe-port", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE035", "epp-probe-port", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_probe_port(scenario: Scenario) -> Iterator[Hit]:
     """gRPC probes of the EPP target `--grpc-health-port` (default 9003).
 
@@ -187,7 +190,8 @@ def epp_probe_port(scenario: Scenario) -> Iterator[Hit]:
 _READINESS_OK = ("readiness", "", "envoy.service.ext_proc.v3.ExternalProcessor")
 
 
-@scenario_rule("GIE036", "epp-probe-service-names", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE036", "epp-probe-service-names", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_probe_service_names(scenario: Scenario) -> Iterator[Hit]:
     """With leader election, liveness probes service `liveness` and readiness probes `readiness`.
 
@@ -233,7 +237,8 @@ def epp_probe_service_names(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE037 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE037", "epp-container-ports", Severity.WARNING, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE037", "epp-container-ports", Severity.WARNING, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_container_ports(scenario: Scenario) -> Iterator[Hit]:
     """The EPP container declares its ext_proc, health and metrics ports.
 

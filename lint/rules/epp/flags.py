@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from lint.releases import flags as flag_table
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_EPP
 from lint.shape import decimal, dig
 from lint.source.resources import Resource
 from lint.topology import eppargs
@@ -42,7 +43,8 @@ def _unknown_message(flag: Flag, args: EppArgs, tag: str) -> str:
     return f"{head}{hint}; the EPP exits on an undefined flag"
 
 
-@scenario_rule("GIE030", "epp-flag-known", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE030", "epp-flag-known", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_flag_known(scenario: Scenario) -> Iterator[Hit]:
     """Every flag passed to the EPP exists in that EPP release (camelCase before v1.0, kebab-case after).
 
@@ -82,7 +84,8 @@ def epp_flag_known(scenario: Scenario) -> Iterator[Hit]:
 _QUOTED = re.compile(r"""^(["']).*\1$""", re.S)
 
 
-@scenario_rule("GIE031", "epp-flag-syntax", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE031", "epp-flag-syntax", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_flag_syntax(scenario: Scenario) -> Iterator[Hit]:
     r"""EPP flags are spelled so the release's parser reads them as intended.
 
@@ -143,7 +146,8 @@ def _positionals(args: EppArgs, target: Resource) -> Iterator[Hit]:
 
 # GIE032 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE032", "epp-deprecated-metric-flags", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE032", "epp-deprecated-metric-flags", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_deprecated_metric_flags(scenario: Scenario) -> Iterator[Hit]:
     """From v1.4.0 none of the five legacy `*-metric` flags is passed to the EPP.
 
@@ -177,7 +181,8 @@ def epp_deprecated_metric_flags(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE033 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE033", "epp-config-source", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE033", "epp-config-source", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
     """The EPP gets exactly one EndpointPickerConfig source where one is required (v0.5–v1.3).
 
@@ -223,7 +228,8 @@ def epp_config_source(scenario: Scenario) -> Iterator[Hit]:
 _SELECTOR = re.compile(r"^[^=,\s]+=[^=,\s]*(,[^=,\s]+=[^=,\s]*)*$")
 
 
-@scenario_rule("GIE038", "epp-standalone-mode", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE038", "epp-standalone-mode", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_EPP)
 def epp_standalone_mode(scenario: Scenario) -> Iterator[Hit]:
     """Standalone mode (`--endpoint-selector`) has valid target ports, selector and POD_NAME.
 

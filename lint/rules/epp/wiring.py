@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from lint.releases import flags as flag_table
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_EPP
 from lint.shape import decimal, dicts, key
 from lint.source.resources import Resource
 from lint.topology import eppargs
@@ -38,7 +39,8 @@ def _effective(args: EppArgs, workload: Workload, container: Container, name: st
 
 # GIE023 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE023", "epp-service-targetport", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE023", "epp-service-targetport", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_EPP)
 def epp_service_targetport(scenario: Scenario) -> Iterator[Hit]:
     """The EPP Service port the pool uses forwards to the EPP's `--grpc-port` (default 9002).
 
@@ -96,7 +98,8 @@ def epp_service_targetport(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE025 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE025", "epp-pool-namespace-resolves", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE025", "epp-pool-namespace-resolves", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_EPP)
 def epp_pool_namespace_resolves(scenario: Scenario) -> Iterator[Hit]:
     """The EPP's pool namespace (`--pool-namespace`, else env NAMESPACE from v1.1, else `default`) is the namespace
     of the pool it serves.
@@ -137,7 +140,8 @@ def epp_pool_namespace_resolves(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE026 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE026", "epp-pool-group-matches", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE026", "epp-pool-group-matches", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_EPP)
 def epp_pool_group_matches(scenario: Scenario) -> Iterator[Hit]:
     """The EPP's `--pool-group` (default `inference.networking.k8s.io`) is the API group of its pool.
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from lint.releases import plugins as epc_facts
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_POOL
 from lint.topology import Topology, epc_view
 from lint.topology.model import POOL, V1_GROUP, Pool
 
@@ -65,7 +66,8 @@ def _grpc_servers(pool: Pool, scenario: Scenario) -> str | None:
     return None
 
 
-@scenario_rule("GIE014", "pool-appprotocol-consistency", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE014", "pool-appprotocol-consistency", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def pool_appprotocol_consistency(scenario: Scenario) -> Iterator[Hit]:
     """gRPC model servers and the `vllmgrpc-parser` need the pool's `appProtocol: kubernetes.io/h2c` (v1.4+).
 

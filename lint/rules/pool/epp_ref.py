@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_POOL
 from lint.shape import JsonPath
 from lint.source.placeholders import unresolved
 from lint.topology import Topology
@@ -29,7 +30,8 @@ def _field(pool: Pool) -> str:
 
 # GIE020 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE020", "pool-epp-service-exists", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE020", "pool-epp-service-exists", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def pool_epp_service_exists(scenario: Scenario) -> Iterator[Hit]:
     """The Service named by the pool's EPP reference exists in the pool's namespace.
 
@@ -69,7 +71,8 @@ def pool_epp_service_exists(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE021 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE021", "pool-epp-port-is-service-port", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE021", "pool-epp-port-is-service-port", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def pool_epp_port_is_service_port(scenario: Scenario) -> Iterator[Hit]:
     """The pool's EPP port (`endpointPickerRef.port.number`, v1alpha2 `extensionRef.portNumber`, default 9002) is
     one of the EPP Service's `spec.ports[].port`.
@@ -112,7 +115,8 @@ def pool_epp_port_is_service_port(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE022 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE022", "epp-service-selects-epp", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE022", "epp-service-selects-epp", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def epp_service_selects_epp(scenario: Scenario) -> Iterator[Hit]:
     """The EPP Service referenced by a pool selects the EPP pods (its selector ⊆ their template labels).
 
@@ -167,7 +171,8 @@ def pool_name_args(argv: list[tuple[JsonPath, str]]) -> Iterator[tuple[JsonPath,
             yield argv[index + 1]
 
 
-@scenario_rule("GIE024", "epp-pool-name-matches", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE024", "epp-pool-name-matches", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def epp_pool_name_matches(scenario: Scenario) -> Iterator[Hit]:
     """The EPP behind a pool's Service is started with `--pool-name` (`-poolName` on v0.x) equal to that pool's
     name.

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_POOL
 from lint.source.placeholders import unresolved
 from lint.topology import Topology
 from lint.topology.model import POOL, Workload
@@ -38,7 +39,8 @@ def _nearest(selector: Mapping[str, str], candidates: list[Workload]) -> Workloa
     return max(candidates, key=score)
 
 
-@scenario_rule("GIE010", "pool-selector-matches-pods", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE010", "pool-selector-matches-pods", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def pool_selector_matches_pods(scenario: Scenario) -> Iterator[Hit]:
     """The pool selector matches the labels of at least one model-server pod template in its namespace.
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_POOL
 from lint.topology import Topology
 from lint.topology.model import POOL, Container, Pool, Workload
 from lint.topology.model_servers import engine, listen_ports, target_port_paths, tokens
@@ -22,7 +23,8 @@ def _labels(selector: dict[str, str]) -> str:
 
 # GIE011 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE011", "pool-targetport-matches-container", Severity.ERROR, kinds=(POOL,))
+@scenario_rule("GIE011", "pool-targetport-matches-container", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def pool_targetport_matches_container(scenario: Scenario) -> Iterator[Hit]:
     """Every target port of a pool is a containerPort or the listen port (`--port`, or the engine default: vLLM
     8000, sglang 30000) of the model-server pods it selects; native sidecars count.
@@ -70,7 +72,8 @@ def pool_targetport_matches_container(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE012 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE012", "pool-selector-excludes-epp", Severity.WARNING, kinds=(POOL,))
+@scenario_rule("GIE012", "pool-selector-excludes-epp", Severity.WARNING, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def pool_selector_excludes_epp(scenario: Scenario) -> Iterator[Hit]:
     """A pool's selector matches neither the EPP's pods nor the model servers of another pool.
 
@@ -127,7 +130,8 @@ def _serving_container(workload: Workload) -> Container:
     return workload.containers[0]  # the caller skips templates without containers
 
 
-@scenario_rule("GIE013", "model-server-readiness", Severity.WARNING, kinds=(POOL,))
+@scenario_rule("GIE013", "model-server-readiness", Severity.WARNING, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def model_server_readiness(scenario: Scenario) -> Iterator[Hit]:
     """Model-server pods selected by a pool define a readinessProbe.
 

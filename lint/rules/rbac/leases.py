@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from lint.releases import rbac_needs
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_LE
 from lint.rules.rbac.watch import judged_epps, rule_text, verbs_missing
 from lint.topology.epps import pool_namespace
 from lint.topology.workloads import WORKLOAD_KINDS
 
 
-@scenario_rule("GIE041", "epp-le-rbac", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE041", "epp-le-rbac", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_LE)
 def epp_le_rbac(scenario: Scenario) -> Iterator[Hit]:
     """With `--ha-enable-leader-election`, the EPP's ServiceAccount may manage coordination.k8s.io leases (upstream
     grants get/list/watch/create/update/patch/delete) and create/patch events in the pool namespace.

@@ -15,6 +15,7 @@ from typing import Any
 from lint.releases import rbac_needs
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_RBAC050, APPLIES_RBAC051
 from lint.shape import strings
 from lint.source.resources import Resource
 from lint.topology.eppargs import EppArgs
@@ -104,7 +105,8 @@ def _kind_in_use(scenario: Scenario, kind: str, plural: str, group: str) -> bool
     return topology.has_kind(kind) or topology.named("CustomResourceDefinition", "", f"{plural}.{group}") is not None
 
 
-@scenario_rule("GIE050", "epp-rbac-watch", Severity.ERROR, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE050", "epp-rbac-watch", Severity.ERROR, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_RBAC050)
 def epp_rbac_watch(scenario: Scenario) -> Iterator[Hit]:
     """The EPP's ServiceAccount may get/list/watch, in the pool namespace, everything its release watches: pods,
     inferencepools in the group it watches pools in, and inferencemodels (v0.x), inferenceobjectives (v1.x) and
@@ -215,7 +217,8 @@ def _targets(monitor: Resource, epp: JudgedEpp, scenario: Scenario) -> bool:
     return False
 
 
-@scenario_rule("GIE051", "epp-rbac-metrics-auth", Severity.WARNING, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE051", "epp-rbac-metrics-auth", Severity.WARNING, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_RBAC051)
 def epp_rbac_metrics_auth(scenario: Scenario) -> Iterator[Hit]:
     """With metrics authentication on (always before v1.1; `--metrics-endpoint-auth`, default true, from v1.1), the
     EPP's ServiceAccount may create tokenreviews and subjectaccessreviews.

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_LE
 from lint.shape import JsonPath
 from lint.source.placeholders import unresolved
 from lint.source.resources import Resource
@@ -47,7 +48,8 @@ def _probe_services(container: Container) -> list[tuple[JsonPath, str]]:
 
 # GIE040 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE040", "epp-replicas-without-le", Severity.WARNING, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE040", "epp-replicas-without-le", Severity.WARNING, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_LE)
 def epp_replicas_without_le(scenario: Scenario) -> Iterator[Hit]:
     """An EPP with more than one replica (or an HPA that may scale it past one) runs with
     `--ha-enable-leader-election`.
@@ -100,7 +102,8 @@ def epp_replicas_without_le(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE042 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE042", "epp-le-strategy", Severity.WARNING, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE042", "epp-le-strategy", Severity.WARNING, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_LE)
 def epp_le_strategy(scenario: Scenario) -> Iterator[Hit]:
     """An EPP Deployment with leader election and more than one replica uses `strategy.type: Recreate`.
 
@@ -156,7 +159,8 @@ def lease_roles(scenario: Scenario, workload: Workload) -> list[Resource]:
     return [role for role in roles.values() if grants_leases(role)]
 
 
-@scenario_rule("GIE043", "epp-le-consistency", Severity.WARNING, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE043", "epp-le-consistency", Severity.WARNING, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_LE)
 def epp_le_consistency(scenario: Scenario) -> Iterator[Hit]:
     """The leader-election flag, the probes' gRPC service names, the lease RBAC and the replica count agree.
 
@@ -210,7 +214,8 @@ def epp_le_consistency(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE044 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE044", "epp-lease-shared", Severity.WARNING, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE044", "epp-lease-shared", Severity.WARNING, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_LE)
 def epp_lease_shared(scenario: Scenario) -> Iterator[Hit]:
     """Two leader-electing EPP Deployments do not serve the same pool name and namespace.
 
@@ -259,7 +264,8 @@ def epp_lease_shared(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE047 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE047", "epp-hpa-with-le", Severity.WARNING, kinds=WORKLOAD_KINDS)
+@scenario_rule("GIE047", "epp-hpa-with-le", Severity.WARNING, kinds=WORKLOAD_KINDS,
+    applies=APPLIES_LE)
 def epp_hpa_with_le(scenario: Scenario) -> Iterator[Hit]:
     """No HorizontalPodAutoscaler scales an EPP that runs with leader election.
 

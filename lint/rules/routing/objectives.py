@@ -13,6 +13,7 @@ from typing import Any
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_OBJ
 from lint.rules.schema.objective import LLMD_GROUP
 from lint.shape import JsonPath, dicts
 from lint.source.placeholders import unresolved
@@ -30,7 +31,8 @@ def _served_kind(resource: Resource, scenario: Scenario) -> bool:
     return resource.group == LLMD_GROUP or scenario.store.lookup(resource.api_version, resource.kind) is not None
 
 
-@scenario_rule("GIE081", "objective-poolref", Severity.WARNING, kinds=OBJECTIVE_KINDS)
+@scenario_rule("GIE081", "objective-poolref", Severity.WARNING, kinds=OBJECTIVE_KINDS,
+    applies=APPLIES_OBJ)
 def objective_poolref(scenario: Scenario) -> Iterator[Hit]:
     """An objective's `poolRef` names an InferencePool of its namespace, with the pool's API group (the default
     group is the v1 one for InferenceObjective/Rewrite, x-k8s for InferenceModel).
@@ -132,7 +134,8 @@ def _unserved(topology: Topology, pools: list[Pool], path: JsonPath, name: str, 
               "`--served-model-name` or `--lora-modules`, or send a served name", target=target)
 
 
-@scenario_rule("GIE083", "model-names-served", Severity.WARNING, kinds=(*OBJECTIVE_KINDS, *ROUTE_KINDS))
+@scenario_rule("GIE083", "model-names-served", Severity.WARNING, kinds=(*OBJECTIVE_KINDS, *ROUTE_KINDS),
+    applies=APPLIES_OBJ)
 def model_names_served(scenario: Scenario) -> Iterator[Hit]:
     """Model names sent on to a pool (InferenceModel targets, InferenceModelRewrite targets, the
     `x-gateway-model-name-rewrite` header) are served by the pool's model servers.

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, scenario_rule
+from lint.rules.applies import APPLIES_POOL
 from lint.source.placeholders import unresolved
 from lint.topology import Topology
 from lint.topology.routing import (
@@ -44,7 +45,8 @@ def _where(ref: BackendRef) -> str:
 
 # GIE070 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE070", "route-inferencepool-backendref", Severity.ERROR, kinds=ROUTE_KINDS)
+@scenario_rule("GIE070", "route-inferencepool-backendref", Severity.ERROR, kinds=ROUTE_KINDS,
+    applies=APPLIES_POOL)
 def route_inferencepool_backendref(scenario: Scenario) -> Iterator[Hit]:
     """A route backendRef of kind InferencePool sets `group` to the pool's API group (that of the linted pool of
     that name, else one the release serves pools in).
@@ -103,7 +105,8 @@ def route_inferencepool_backendref(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE071 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE071", "route-backendref-port", Severity.INFO, kinds=ROUTE_KINDS)
+@scenario_rule("GIE071", "route-backendref-port", Severity.INFO, kinds=ROUTE_KINDS,
+    applies=APPLIES_POOL)
 def route_backendref_port(scenario: Scenario) -> Iterator[Hit]:
     """`port` on an InferencePool backendRef is optional and ignored; a value outside the pool's targetPorts is
     noted.
@@ -180,7 +183,8 @@ def _parent_problem(ref: ParentRef, view: Routing) -> str | None:
     return None
 
 
-@scenario_rule("GIE072", "route-parentref-gateway", Severity.ERROR, kinds=ROUTE_KINDS)
+@scenario_rule("GIE072", "route-parentref-gateway", Severity.ERROR, kinds=ROUTE_KINDS,
+    applies=APPLIES_POOL)
 def route_parentref_gateway(scenario: Scenario) -> Iterator[Hit]:
     """A route's Gateway parentRef matches a listener (sectionName, port) that admits the route's kind and
     namespace.
@@ -218,7 +222,8 @@ def route_parentref_gateway(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE073 ---------------------------------------------------------------------------------------------
 
-@scenario_rule("GIE073", "route-cross-namespace-pool", Severity.ERROR, kinds=ROUTE_KINDS)
+@scenario_rule("GIE073", "route-cross-namespace-pool", Severity.ERROR, kinds=ROUTE_KINDS,
+    applies=APPLIES_POOL)
 def route_cross_namespace_pool(scenario: Scenario) -> Iterator[Hit]:
     """A backendRef to an InferencePool in another namespace is allowed by a ReferenceGrant in the pool's
     namespace.

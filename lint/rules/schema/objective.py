@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, resource_rule
+from lint.rules.applies import APPLIES_OBJ
 from lint.rules.schema.claims import GIE_GROUPS, claimed_hits, dotted, unknown_field
 from lint.rules.schema.pool import pool_v1_shape, pool_v1alpha2_shape
 from lint.schema.violation import Violation
@@ -24,7 +25,8 @@ _REMOVED_OBJECTIVE_FIELDS = {
 
 # GIE080 ---------------------------------------------------------------------------------------------
 
-@resource_rule("GIE080", "objective-kind-version", Severity.ERROR, kinds=OBJECTIVE_KINDS)
+@resource_rule("GIE080", "objective-kind-version", Severity.ERROR, kinds=OBJECTIVE_KINDS,
+    applies=APPLIES_OBJ)
 def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """InferenceModel on ≤v0.5; InferenceObjective/Rewrite on v1.0–v1.5 (x-k8s) or llm-d.ai; the group is right.
 
@@ -97,7 +99,8 @@ def _describe_removed_field(resource: Resource, violation: Violation) -> Hit:
 
 
 @resource_rule("GIE082", "objective-fields", Severity.WARNING, kinds=("InferenceObjective", "InferenceModel"),
-               claims=_claims_removed_fields)
+               claims=_claims_removed_fields,
+    applies=APPLIES_OBJ)
 def objective_fields(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """No removed fields (`criticality`, `modelName`, `targetModels` on InferenceObjective).
 
@@ -139,7 +142,8 @@ def _claims_unknown_field(resource: Resource, violation: Violation) -> bool:
                    for rule in (pool_v1_shape, pool_v1alpha2_shape, objective_fields))
 
 
-@resource_rule("GIE004", "pool-unknown-field", Severity.WARNING, kinds=GIE_KINDS, claims=_claims_unknown_field)
+@resource_rule("GIE004", "pool-unknown-field", Severity.WARNING, kinds=GIE_KINDS, claims=_claims_unknown_field,
+    applies=APPLIES_OBJ)
 def pool_unknown_field(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """No fields outside the CRD schema (e.g. `endpointPickerRef.namespace`), on pools, objectives and rewrites.
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, resource_rule
+from lint.rules.applies import APPLIES_POOL
 from lint.rules.schema.claims import (
     V1_POOL,
     V1ALPHA2_POOL,
@@ -38,7 +39,8 @@ def spec_of(resource: Resource) -> dict[str, Any]:
 
 # GIE001 ---------------------------------------------------------------------------------------------
 
-@resource_rule("GIE001", "pool-apiversion-known", Severity.ERROR, kinds=(POOL,))
+@resource_rule("GIE001", "pool-apiversion-known", Severity.ERROR, kinds=(POOL,),
+    applies=APPLIES_POOL)
 def pool_apiversion_known(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """InferencePool apiVersion is `inference.networking.k8s.io/v1`, or `inference.networking.x-k8s.io/v1alpha2` on
     ≤v1.4.
@@ -126,7 +128,8 @@ def _describe_v1_shape(resource: Resource, violation: Violation) -> Hit | None:
     return None
 
 
-@resource_rule("GIE002", "pool-v1-shape", Severity.ERROR, kinds=(POOL,), claims=_claims_v1_shape)
+@resource_rule("GIE002", "pool-v1-shape", Severity.ERROR, kinds=(POOL,), claims=_claims_v1_shape,
+    applies=APPLIES_POOL)
 def pool_v1_shape(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """A v1 pool uses `selector.matchLabels`, `targetPorts[].number`, `endpointPickerRef.port.number`.
 
@@ -197,7 +200,8 @@ def _describe_v1alpha2_shape(resource: Resource, violation: Violation) -> Hit | 
                f"missing `{missing}`: a v1alpha2 pool requires `selector`, `targetPortNumber` and `extensionRef`")
 
 
-@resource_rule("GIE003", "pool-v1alpha2-shape", Severity.ERROR, kinds=(POOL,), claims=_claims_v1alpha2_shape)
+@resource_rule("GIE003", "pool-v1alpha2-shape", Severity.ERROR, kinds=(POOL,), claims=_claims_v1alpha2_shape,
+    applies=APPLIES_POOL)
 def pool_v1alpha2_shape(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """A v1alpha2 pool uses a flat `selector`, `targetPortNumber`, `extensionRef.portNumber`.
 

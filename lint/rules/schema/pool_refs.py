@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, resource_rule
+from lint.rules.applies import APPLIES_POOL
 from lint.rules.schema.claims import V1_POOL, claimed_hits, dotted, is_cel, missing_field, under
 from lint.rules.schema.pool import POOL, pool_of, spec_of
 from lint.schema.violation import Violation
@@ -17,7 +18,8 @@ def _claims_port_required(resource: Resource, violation: Violation) -> bool:
                 and "has(self.port)" in (violation.detail or ""))
 
 
-@resource_rule("GIE005", "pool-epp-ref-port-required", Severity.ERROR, kinds=(POOL,), claims=_claims_port_required)
+@resource_rule("GIE005", "pool-epp-ref-port-required", Severity.ERROR, kinds=(POOL,), claims=_claims_port_required,
+    applies=APPLIES_POOL)
 def pool_epp_ref_port_required(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """A v1 `endpointPickerRef` with kind Service (the default) has `port.number`.
 
@@ -59,7 +61,8 @@ def _describe_limits(resource: Resource, violation: Violation) -> Hit:
     return Hit(violation.path, f"{dotted(violation.path)}: {violation.message}")
 
 
-@resource_rule("GIE006", "pool-targetports-limits", Severity.ERROR, kinds=(POOL,), claims=_claims_limits)
+@resource_rule("GIE006", "pool-targetports-limits", Severity.ERROR, kinds=(POOL,), claims=_claims_limits,
+    applies=APPLIES_POOL)
 def pool_targetports_limits(resource: Resource, scenario: Scenario) -> Iterable[Hit]:
     """targetPorts: 1 item on v1.0.x, 1–8 unique items on v1.1+; matchLabels 1–64 entries; valid label values.
 
@@ -93,7 +96,8 @@ def _claims_ref_present(resource: Resource, violation: Violation) -> bool:
             or (missing == "extensionRef" and "endpointPickerRef" not in spec))
 
 
-@resource_rule("GIE007", "pool-epp-ref-present", Severity.ERROR, kinds=(POOL,), claims=_claims_ref_present)
+@resource_rule("GIE007", "pool-epp-ref-present", Severity.ERROR, kinds=(POOL,), claims=_claims_ref_present,
+    applies=APPLIES_POOL)
 def pool_epp_ref_present(resource: Resource, scenario: Scenario) -> Iterator[Hit]:
     """`endpointPickerRef` is set (required ≤v1.5; from v1.6 most gateways still need it).
 
