@@ -230,6 +230,7 @@ def unescape(cell: str) -> str:
 def judge(report: Mapping[str, Any], verdicts: list[Verdict]) -> dict[str, Any]:
     unjudged: list[dict[str, Any]] = []
     tally: Counter[str] = Counter()
+    per_rule: dict[str, Counter[str]] = defaultdict(Counter)
     compiled = [(v, re.compile(v.match)) for v in verdicts]
     for tree in report["trees"]:
         mode = tree["primary"]
@@ -241,9 +242,11 @@ def judge(report: Mapping[str, Any], verdicts: list[Verdict]) -> dict[str, Any]:
                 if v.rule == f["rule"] and fnmatch.fnmatchcase(tree["name"], v.tree) and rx.search(text):
                     v.now += 1
                     tally[v.verdict] += 1
+                    per_rule[f["rule"]][v.verdict] += 1
                     break
             else:
                 tally["unjudged"] += 1
+                per_rule[f["rule"]]["unjudged"] += 1
                 unjudged.append({"tree": tree["name"], **f})
     judged = tally["true"] + tally["false"]
     return {
@@ -252,6 +255,7 @@ def judge(report: Mapping[str, Any], verdicts: list[Verdict]) -> dict[str, Any]:
         "rows": [{"row": v.row, "rule": v.rule, "tree": v.tree, "match": v.match, "verdict": v.verdict,
                   "count_recorded": v.count, "count_now": v.now} for v in verdicts],
         "unjudged_findings": unjudged,
+        "per_rule": {r: {k: c[k] for k in ("true", "false", "unjudged")} for r, c in sorted(per_rule.items())},
     }
 
 
@@ -321,6 +325,11 @@ def markdown(report: Mapping[str, Any]) -> str:
         prec = f"{v['precision']:.1%}" if v["precision"] is not None else "n/a"
         out.append(f"**Precision (GIE-specific errors+warnings, primary modes): {prec}** — "
                    f"{v['true']} true, {v['false']} false, {v['unjudged']} not matched by a verdict row.")
+        out.append("")
+        out.append("| rule | true | false | not judged |")
+        out.append("|---|---|---|---|")
+        for rule, c in v.get("per_rule", {}).items():
+            out.append(f"| {rule} | {c['true']} | {c['false']} | {c['unjudged']} |")
         changed = [r for r in v["rows"] if first_int(r["count_recorded"]) != r["count_now"]]
         if changed:
             out.append("")
