@@ -13,7 +13,9 @@ from lint.result import EppRelease, Finding, LintedObject, RunResult, ScenarioRe
 from lint.rules.api import Rule, RunReport, Scenario
 from lint.rules.registry import all_rules, known
 from lint.schema.store import SchemaOutcome, SchemaStore
+from lint.shape import JsonPath
 from lint.source.files import STDIN, discover, read_all
+from lint.source.placeholders import unresolved
 from lint.source.resources import Resource, extract
 from lint.topology import applied, resolve
 from lint.topology.workloads import pod_templates
@@ -88,9 +90,17 @@ def _validate(resources: Iterable[Resource], store: SchemaStore) -> dict[int, Sc
         schema = store.lookup(resource.api_version, resource.kind)
         if schema is not None:
             outcome = schema.validate(resource.data)
-            outcomes[id(resource)] = SchemaOutcome(schema.source, tuple(outcome.violations),
-                                                   tuple(outcome.unevaluated))
+            # A value that is still an envsubst placeholder (`${POOL_NAME}`) is GIE902's finding; its type or
+            # pattern says nothing about the value it will have.
+            judged = tuple(v for v in outcome.violations if v.keyword in ("required", "additionalProperties")
+                           or not _placeholder_at(resource, v.path))
+            outcomes[id(resource)] = SchemaOutcome(schema.source, judged, tuple(outcome.unevaluated))
     return outcomes
+
+
+def _placeholder_at(resource: Resource, path: JsonPath) -> bool:
+    value = resource.get(*path)
+    return isinstance(value, str) and unresolved(value)
 
 
 class _Stores:
@@ -132,7 +142,7 @@ def _scenario(spec: ScenarioSpec, stores: _Stores, stdin: bytes | None, timing: 
     schemas = _validate(resources, store)
     _lap(timing, "schemas", spec.name, start)
     scenario = Scenario(spec.name, choice.release, store, files, topology, schemas, spec.variant_of,
-                        spec.allowed_differences)
+                        spec.allowed_differences, release_defaulted=choice.defaulted)
     return scenario, choice.reason
 
 

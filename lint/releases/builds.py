@@ -133,7 +133,7 @@ def choose(requested: str | None, requested_from: str, images: Iterable[tuple[st
             return Choice(api, _gie_reason(image, build, where))
         return Choice(api, f"the {api.label} API that {build.release.label} serves (EPP {build.reason}, {where})")
     latest = gie.newest()
-    return Choice(latest, "newest supported release (no --gie-version and no versioned EPP image)")
+    return Choice(latest, "newest supported release (no --gie-version and no versioned EPP image)", defaulted=True)
 
 
 def _normal(tag: str) -> str:

@@ -129,6 +129,7 @@ class Choice:
 
     release: Release
     reason: str
+    defaulted: bool = False  # no flag, config or versioned EPP image said it: the newest release was assumed
 
 
 def line(project: str | None = None) -> ReleaseLine:

@@ -76,6 +76,9 @@ class Scenario:
     schemas: Mapping[int, SchemaOutcome] = field(default_factory=dict)  # by id() of the resource
     variant_of: str | None = None
     allowed_differences: tuple[str, ...] = ()
+    # No flag, config or versioned EPP image named the release: objects are then judged by their own apiVersion
+    # (one that some supported release serves is not an error) rather than by the assumed newest release.
+    release_defaulted: bool = False
 
     def schema(self, resource: Resource) -> SchemaOutcome:
         """The schema verdict on one object (an empty outcome when no schema judges its kind)."""

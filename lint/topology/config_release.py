@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lint.releases import builds
+from lint.releases import builds, plugins
 from lint.releases.versions import Release
+from lint.topology import epc_view
 from lint.topology.configs import EmbeddedConfig
 from lint.topology.epps import Epp
 from lint.topology.resolve import Topology
@@ -35,11 +36,26 @@ def config_release(topology: Topology, config: EmbeddedConfig, fallback: Release
     found, release = _one(topology.epps_in(config.host.namespace))
     if found:
         return release
-    api_version = config.data.get("apiVersion") if isinstance(config.data, dict) else None
+    return _by_evidence(config, fallback)
+
+
+def _by_evidence(config: EmbeddedConfig, fallback: Release) -> Release:
+    """No EPP in the set: the config's own evidence. An apiVersion (`llm-d.ai/v1alpha1`), a top-level field
+    (`requestHandler`) or a plugin type that only another line's newest release knows names that line."""
+    data = config.data if isinstance(config.data, dict) else {}
+    mine = fallback.epc() or {}
+    types = {d.type for d in epc_view.plugin_decls(data)}
+    known_here = set(plugins.registered(fallback))
     for line in builds.lines()[1:]:
         newest = line.newest()
         spec = newest.epc()
-        if spec and api_version in spec["epc_api_versions"] and api_version not in (fallback.epc() or {}).get(
-                "epc_api_versions", ()):
-            return newest  # `llm-d.ai/v1alpha1`: only llm-d-router reads that group
+        if not spec:
+            continue
+        api = data.get("apiVersion")
+        if api in spec["epc_api_versions"] and api not in mine.get("epc_api_versions", ()):
+            return newest
+        if any(key in spec["fields"] and key not in mine.get("fields", ()) for key in data):
+            return newest
+        if (types - known_here) & set(plugins.registered(newest)):
+            return newest
     return fallback

@@ -158,7 +158,7 @@ def epc_ignored_parameters(config: EmbeddedConfig, scenario: Scenario) -> Iterat
     for decl in epc_view.plugin_decls(config.data):
         entry = ignored.get(decl.type)
         parameters = decl.data.get("parameters")
-        if entry is None or not scenario.release.at_least(entry["since"]) or not parameters:
+        if entry is None or not versions.in_window(entry, scenario.release) or not parameters:
             continue
         keys = ", ".join(f"`{k}`" for k in parameters) if isinstance(parameters, dict) else "they"
         yield Hit((*decl.path, "parameters"),

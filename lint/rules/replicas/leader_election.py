@@ -190,7 +190,8 @@ def epp_le_consistency(scenario: Scenario) -> Iterator[Hit]:
     for epp, replicas in epp_objects(scenario):
         workload, le = epp.workload, epp.leader_election
         container_path = le.args_path[:-1]
-        if le.on is False and le.available:
+        # Written `=false` on a single replica: switched off on purpose, nothing schedules twice.
+        if le.on is False and le.available and not (le.flag is not None and replicas.most == 1):
             signs = [f"the {str(path[-3]).removesuffix('Probe')} probe asks for gRPC service `{name}` "
                      f"(line {workload.resource.locate(path).line})"
                      for path, name in _probe_services(epp.container) if name in _LE_PROBES]
@@ -260,42 +261,3 @@ def epp_lease_shared(scenario: Scenario) -> Iterator[Hit]:
                   f"{pool.value}, so they share lease {lease}: one pod across both leads and the other "
                   f"Deployment never becomes Ready; give each EPP its own pool, or run one EPP Deployment",
                   target=workload.resource)
-
-
-# GIE047 ---------------------------------------------------------------------------------------------
-
-@scenario_rule("GIE047", "epp-hpa-with-le", Severity.WARNING, kinds=WORKLOAD_KINDS,
-    applies=APPLIES_LE)
-def epp_hpa_with_le(scenario: Scenario) -> Iterator[Hit]:
-    """No HorizontalPodAutoscaler scales an EPP that runs with leader election.
-
-    ## Why it breaks
-    With leader election exactly one EPP replica is Ready and schedules every request; the others wait for the
-    lease. Scaling out adds standbys, not throughput, and the idle standbys dilute the utilisation the HPA
-    averages, so it reacts to the wrong signal.
-
-    ## Bad
-    ```yaml
-    kind: HorizontalPodAutoscaler
-    spec:
-      scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: my-epp}
-    # my-epp args: --ha-enable-leader-election
-    ```
-
-    ## Good
-    ```yaml
-    # no HPA on the EPP; fixed replicas: 3 with leader election (1 active, 2 standbys)
-    ```
-
-    ## Fix
-    Delete the HPA, set a fixed replica count for failover, and size the EPP's CPU for the load.
-    """
-    for epp, replicas in epp_objects(scenario):
-        workload, le = epp.workload, epp.leader_election
-        if le.on is True and replicas.hpa is not None:
-            yield Hit(("spec", "scaleTargetRef"), f"this HPA scales EPP {workload.resource.ref}, which runs with "
-                      f"{_LE}: only the leader schedules, so added replicas are standbys, not capacity; remove the "
-                      f"HPA and set a fixed spec.replicas (2-3 for failover), and give the EPP more CPU instead",
-                      target=replicas.hpa.resource)
-
-

@@ -56,6 +56,8 @@ def objective_kind_version(resource: Resource, scenario: Scenario) -> Iterator[H
         return
     served = sorted(av for av, kind in scenario.store.gie_kinds(scenario.release.tag) if kind == resource.kind)
     releases = scenario.store.releases_defining(resource.api_version, resource.kind)
+    if releases and scenario.release_defaulted:
+        return  # no release was named: an apiVersion some release serves is judged by that release
     tag = scenario.release.tag
     if served:
         fix = f"use apiVersion {' or '.join(f'`{a}`' for a in served)}"

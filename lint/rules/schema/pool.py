@@ -68,6 +68,8 @@ def pool_apiversion_known(resource: Resource, scenario: Scenario) -> Iterator[Hi
         return
     accepted = sorted(av for av, kind in scenario.store.gie_kinds(scenario.release.tag) if kind == POOL)
     elsewhere = scenario.store.releases_defining(resource.api_version, POOL)
+    if elsewhere and scenario.release_defaulted:
+        return  # no release was named: a pool of an API version some release serves is judged by that one
     if elsewhere:
         why = (f"`{resource.api_version}` InferencePool is not served by {scenario.release.label} "
                f"(its CRD ships in {elsewhere[0]}–{elsewhere[-1]})")
