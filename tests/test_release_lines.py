@@ -198,3 +198,12 @@ def test_versions_lists_every_line(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_requested_llm_d_router_release_judges_every_llm_d_router_epp(tmp_path: Path) -> None:
     run = _lint(tmp_path, STACK, llm_d_router_version="v0.9.0")
     assert [e.release.label for e in run.scenarios[0].topology.epps] == ["llm-d-router v0.9.0"]
+
+
+def test_explain_shows_the_p_d_role_of_model_servers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(STACK, encoding="utf-8")
+    assert main(["explain", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "model server     Deployment llm/qwen-decode (decode): 2 replicas" in out
+    assert out.count("endpoint picker") == 1  # the disaggregation sidecar's pod is no endpoint picker

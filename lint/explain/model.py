@@ -19,6 +19,7 @@ from lint.result import ScenarioResult
 from lint.rules.api import Scenario
 from lint.source.resources import Resource
 from lint.topology.model import Workload
+from lint.topology.model_servers import pd_role
 from lint.topology.replicas import Replicas, where
 from lint.topology.stacks import PoolStack
 
@@ -58,6 +59,8 @@ def _workload(scenario: Scenario, workload: Workload, role: str) -> dict[str, An
                                        else None)
         entry["active"] = None if total is None or on is None else (min(total, 1) if on else total)
         entry["standbys"] = None if entry["active"] is None else total - entry["active"]
+    if role == "model-server":
+        entry["pd_role"] = pd_role(workload)  # llm-d P/D disaggregation: decode, prefill, …; None: no split
     return entry
 
 

@@ -26,7 +26,8 @@ def _le_text(w: dict[str, Any]) -> str:
 def _workload_lines(w: dict[str, Any], indent: str) -> list[str]:
     count = _count_text(w)
     unit = "replica" if count == "1" else "replicas"
-    lines = [f"{indent}{ROLES[w['role']]:<16} {w['ref']}: {count} {unit} ({w['at']})"]
+    role = f" ({w['pd_role']})" if w.get("pd_role") else ""
+    lines = [f"{indent}{ROLES[w['role']]:<16} {w['ref']}{role}: {count} {unit} ({w['at']})"]
     if w["hpa"]:
         hpa = w["hpa"]
         lines.append(f"{indent}{'':<16} HPA {hpa['ref']}: min {hpa['min']} ({hpa['min_at']}), max {hpa['max']} "

@@ -16,6 +16,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lint.releases import builds
 from lint.shape import decimal
 from lint.source.placeholders import unresolved
 from lint.topology.model import Container, Pool, Workload
@@ -205,3 +206,20 @@ def target_port_paths(pool: Pool) -> Iterator[tuple[tuple[str | int, ...], int]]
     number = pool.resource.get("spec", "targetPortNumber")
     if isinstance(number, int):
         yield ("spec", "targetPortNumber"), number
+
+
+# llm-d's P/D disaggregation: the `llm-d.ai/role` label its decode-/prefill-/encode-filter plugins read
+# (filter/bylabel/roles.go @ llm-d-router v0.10.0); `both` is the deprecated spelling of prefill-decode.
+PD_ROLE_LABEL = "llm-d.ai/role"
+PD_ROLES = ("decode", "prefill", "encode", "prefill-decode", "encode-prefill", "encode-prefill-decode", "both")
+
+
+def pd_role(workload: Workload) -> str | None:
+    """The model server's P/D role: its `llm-d.ai/role` label, else `decode` when it runs llm-d's disaggregation
+    sidecar (which proxies in front of the decode server); None for a pod that takes part in no P/D split."""
+    role = workload.labels.get(PD_ROLE_LABEL)
+    if role in PD_ROLES:
+        return role
+    if any(builds.is_disagg_sidecar(c.image) for c in workload.containers):
+        return "decode"
+    return None
