@@ -207,3 +207,13 @@ def test_explain_shows_the_p_d_role_of_model_servers(tmp_path: Path, capsys: pyt
     out = capsys.readouterr().out
     assert "model server     Deployment llm/qwen-decode (decode): 2 replicas" in out
     assert out.count("endpoint picker") == 1  # the disaggregation sidecar's pod is no endpoint picker
+
+
+def test_lwepp_answers_only_its_own_health_service(tmp_path: Path) -> None:
+    probes = "        livenessProbe: {grpc: {port: 9003, service: SERVICE}}\n"
+    text = LWEPP.replace("        args: [--pool-name, p, --pool-namespace, conf]\n",
+                         "        args: [--pool-name, p, --pool-namespace, conf]\n" + probes)
+    assert [f.line for f in _lint(tmp_path, text.replace("SERVICE", "liveness")).result.findings
+            if f.rule_id == "GIE036"] == [14]
+    assert not [f for f in _lint(tmp_path, text.replace("SERVICE", "inference-extension")).result.findings
+                if f.rule_id == "GIE036"]

@@ -142,7 +142,7 @@ def _relative(path: str, mount: dict[str, Any]) -> str | None:
 
 # GIE035 ---------------------------------------------------------------------------------------------
 
-def _grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
+def grpc_probes(container: Container) -> Iterator[tuple[str, dict[str, Any]]]:
     for probe in _PROBES:
         grpc = container.grpc_probe(probe)
         if grpc is not None:
@@ -176,62 +176,12 @@ def epp_probe_port(scenario: Scenario) -> Iterator[Hit]:
         health = _port(args, workload, container, "grpc-health-port")
         if health is None:
             continue
-        for probe, grpc in _grpc_probes(container):
+        for probe, grpc in grpc_probes(container):
             port = grpc.get("port")
             if isinstance(port, int) and port != health:
                 what = " (the ext_proc port)" if port == _port(args, workload, container, "grpc-port") else ""
                 yield Hit((*container.path, probe, "grpc", "port"), f"{probe} probes gRPC port {port}{what}, but "
                           f"the EPP serves health on --grpc-health-port {health}; use {health}",
-                          target=workload.resource)
-
-
-# GIE036 ---------------------------------------------------------------------------------------------
-
-_READINESS_OK = ("readiness", "", "envoy.service.ext_proc.v3.ExternalProcessor")
-
-
-@scenario_rule("GIE036", "epp-probe-service-names", Severity.ERROR, kinds=WORKLOAD_KINDS,
-    applies=APPLIES_EPP)
-def epp_probe_service_names(scenario: Scenario) -> Iterator[Hit]:
-    """With leader election, liveness probes service `liveness` and readiness probes `readiness`.
-
-    ## Why it breaks
-    With --ha-enable-leader-election the health server answers `liveness` on every replica, `readiness` (and
-    `""` / the ext_proc service name) only on the synced leader, and SERVICE_UNKNOWN for any other name. A
-    liveness probe on anything but `liveness` restarts non-leaders forever.
-
-    ## Bad
-    ```yaml
-    livenessProbe: {grpc: {port: 9003, service: envoy.service.ext_proc.v3.ExternalProcessor}}
-    ```
-
-    ## Good
-    ```yaml
-    livenessProbe: {grpc: {port: 9003, service: liveness}}
-    readinessProbe: {grpc: {port: 9003, service: readiness}}
-    ```
-
-    ## Fix
-    Use `liveness` for the liveness probe and `readiness` for the readiness probe.
-    """
-    for epp in scenario.topology.readable_epps():
-        workload, container, args = epp.workload, epp.container, epp.args
-        if not epp.release.reached("health_services_split") or not args.enabled("ha-enable-leader-election"):
-            continue  # v0.x accepts any service name
-        for probe, grpc in _grpc_probes(container):
-            service = grpc.get("service", "")
-            if not isinstance(service, str) or eppargs.is_placeholder(service):
-                continue
-            where = (*container.path, probe, "grpc", "service") if "service" in grpc else \
-                (*container.path, probe, "grpc")
-            if probe == "livenessProbe" and service != "liveness":
-                why = "unknown to the health server (SERVICE_UNKNOWN, even on the leader)" \
-                    if service not in _READINESS_OK else "NOT_SERVING on non-leaders, so they restart forever"
-                yield Hit(where, f"with leader election, liveness service `{service}` is {why}; use "
-                          "`service: liveness`", target=workload.resource)
-            elif probe != "livenessProbe" and service not in (*_READINESS_OK, "liveness"):
-                yield Hit(where, f"with leader election, {probe} service `{service}` is unknown to the health "
-                          "server (SERVICE_UNKNOWN, even on the leader); use `service: readiness`",
                           target=workload.resource)
 
 
