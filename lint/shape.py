@@ -6,6 +6,7 @@ error), so every read of a nested value goes through these instead of trusting `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -69,3 +70,25 @@ def dig(value: Any, *path: str | int) -> Any:
         else:
             return None
     return node
+
+
+# C0 controls (newline and tab too: a shown field is one line), DEL, C1 controls, lone surrogates (undecodable
+# bytes of a file name, kept by the file system encoding's surrogateescape).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal line: control characters and undecodable bytes as visible escapes
+    (`\\x1b`, `\\n`, `\\udcff`), so nothing from a manifest or a file name moves the cursor or starts a line."""
+    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                           else f"\\u{ord(m[0]):04x}"), text)
+
+
+def encodable(text: str) -> str:
+    """`text` that encodes as UTF-8: a lone surrogate (an undecodable file-name byte) becomes `\\udcff`."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text

@@ -31,3 +31,20 @@ def need_shared(path: Path) -> Path:
 def corpus() -> Path:
     need_shared(CORPUS / "expected.yaml")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never harmful (issue 11): no test, so no in-process CLI call, opens a network connection."""
+    import socket
+
+    def refuse(sock: socket.socket, *args: object, **kwargs: object) -> None:
+        if sock.family != socket.AF_UNIX:
+            raise AssertionError(f"network connection attempted: {args!r}")
+
+    for name in ("connect", "connect_ex"):
+        original = getattr(socket.socket, name)
+        monkeypatch.setattr(socket.socket, name,
+                            lambda sock, *a, _original=original, **k: refuse(sock, *a) or _original(sock, *a, **k))
+    monkeypatch.setattr(socket, "create_connection",
+                        lambda *a, **k: (_ for _ in ()).throw(AssertionError(f"network connection attempted: {a!r}")))

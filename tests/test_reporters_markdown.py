@@ -48,7 +48,7 @@ def test_rule_command(capsys) -> None:  # type: ignore[no-untyped-def]
     code, by_name, _ = run(capsys, "rule", "pool-epp-ref-port-required")
     assert by_id == by_name
     assert by_id.startswith("GIE005 pool-epp-ref-port-required (error by default")
-    for part in ("Why:", "Bad:", "Good:", "Fix:", "https://gie-lint.dev/rules/GIE005/"):
+    for part in ("Why:", "Bad:", "Good:", "Fix:", "https://gie-lint.github.io/gie-lint/rules/GIE005/"):
         assert part in by_id
     code, out, err = run(capsys, "rule", "GIE9999")
     assert code == 2 and out == "" and err.startswith("gie-lint: unknown rule") and len(err.splitlines()) == 1

@@ -48,7 +48,7 @@ def test_broken_examples_sarif(validator, capsys, monkeypatch) -> None:  # type:
     rules = sarif_run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.id for r in all_rules()]
     for rule in rules:
-        assert rule["helpUri"] == f"https://gie-lint.dev/rules/{rule['id']}/"
+        assert rule["helpUri"] == f"https://gie-lint.github.io/gie-lint/rules/{rule['id']}/"
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert rule["help"]["text"] and rule["help"]["markdown"].startswith(f"## {rule['id']} {rule['name']}")
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")

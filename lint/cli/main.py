@@ -10,95 +10,32 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-from lint import __version__
-from lint.cli import outputs, ruledocs
-from lint.engine import run as engine
-from lint.releases import versions
-from lint.reporters import REPORTERS, Options
-from lint.result import Severity
-from lint.rules import registry
-from lint.schema.store import SchemaError
-from lint.settings import config
-from lint.settings import show as config_show
-from lint.source import kustomize
-from lint.source.files import SourceError
+from lint.cli import outputs, parser
+
+# Start-up time: `--version`, `--help` and usage errors need only argparse and the reporter names (cli/parser.py).
+# The engine, the rules, the schemas (jsonschema-rs, CEL) and the config loader are imported by the command that
+# needs them.
+if TYPE_CHECKING:
+    from lint.engine import run as engine
+    from lint.settings import config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+# The errors that are a one-line exit 2 (besides UsageError and outputs.OutputError), by the module that defines
+# them: an error of a module that was never imported cannot have been raised, so none is imported to test it.
+_USAGE_ERRORS = (("lint.source.files", "SourceError"), ("lint.schema.catalog", "SchemaError"),
+                 ("lint.settings.config", "ConfigError"), ("lint.releases.versions", "VersionError"))
 
 
 class UsageError(Exception):
     pass
 
 
-_KUSTOMIZE_HELP = ("lint the render of this kustomization directory (`kubectl kustomize DIR`, kubectl on PATH); "
-                   "a kustomization directory given as a PATH is rendered too")
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gie-lint", description="Lint Gateway API Inference Extension manifests.")
-    parser.add_argument("--version", action="version", version=f"gie-lint {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    settings = argparse.ArgumentParser(add_help=False)  # what `check` and `config --show` both resolve
-    settings.add_argument("--config", type=Path,
-                          help="config file (default: nearest .gie-lint.yaml or pyproject.toml [tool.gie-lint])")
-    settings.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
-    settings.add_argument("--llm-d-router-version",
-                          help="judge every llm-d-router EPP at this release, e.g. v0.10.0 or main "
-                               "(default: each EPP by its image tag; see `gie-lint versions`)")
-    settings.add_argument("--kubernetes-version",
-                          help="Kubernetes version of the core schemas (default: newest bundled)")
-    settings.add_argument("--gateway-api-version",
-                          help="Gateway API version of the Gateway/HTTPRoute/... schemas, e.g. v1.4.1 or 1.4 "
-                               "(default: newest bundled)")
-    settings.add_argument("--gateway-api-channel", choices=["standard", "experimental"],
-                          help="Gateway API CRD channel the cluster has installed (default: standard)")
-    settings.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="envsubst variable")
-    settings.add_argument("--namespace", help="namespace for objects that set none (default: default)")
-    settings.add_argument("--select", action="append", metavar="RULES",
-                          help="run only these rules: ids, names or id prefixes, comma-separated "
-                               "(replaces the config's)")
-    settings.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules (replaces the config's)")
-    settings.add_argument("--exclude", action="append", metavar="PATTERN",
-                          help="gitignore-style pattern for files found in folders (replaces the config's)")
-    settings.add_argument("--per-file", action=argparse.BooleanOptionalAction, default=None,
-                          help="lint each file of PATHs as its own scenario, for folders of unrelated files "
-                               "(default: the config's per_file, else off)")
-
-    check = commands.add_parser("check", parents=[settings], help="lint manifests (files, folders, or - for stdin)")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
-    check.add_argument("--kustomize", action="append", default=[], metavar="DIR", help=_KUSTOMIZE_HELP)
-    check.add_argument("--scenario", action="append", default=[], help="lint this config scenario (repeatable)")
-    outputs.add_arguments(check, REPORTERS)
-    check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
-    check.add_argument("--quiet", "-q", action="store_true", help="print only findings (and errors)")
-    check.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings and why")
-    check.add_argument("--allow-empty", action="store_true", help="0 resources checked is not an error")
-
-    rules = commands.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-
-    rule = commands.add_parser("rule", help="show one rule's documentation (by id or name)")
-    rule.add_argument("rule", metavar="RULE", help="rule id (GIE040) or name (epp-replicas-without-le)")
-    rule.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-
-    known = commands.add_parser("versions", help="list every release line and release gie-lint judges, and the "
-                                                 "bundled schema versions")
-    known.add_argument("--format", choices=["text", "json"], default="text")
-
-    show = commands.add_parser("config", parents=[settings], help="show the effective configuration")
-    show.add_argument("--show", action="store_true", required=True,
-                      help="print every effective setting and where it came from")
-
-    explain = commands.add_parser("explain", parents=[settings],
-                                  help="show each pool's request path, replicas and leader election, and why")
-    explain.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
-    explain.add_argument("--kustomize", action="append", default=[], metavar="DIR", help=_KUSTOMIZE_HELP)
-    explain.add_argument("--scenario", action="append", default=[], help="explain this config scenario (repeatable)")
-    explain.add_argument("--format", choices=["text", "json", "mermaid"], default="text")
-    return parser
+    """The command line's grammar (lint/cli/parser.py; the docs plugin reads it here too)."""
+    return parser.parser()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,9 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     try:
         if args.command == "rules":
+            from lint.cli import ruledocs
+
             sys.stdout.write(ruledocs.listing(args.format))
             return EXIT_OK
         if args.command == "rule":
+            from lint.cli import ruledocs
+
             try:
                 rule = ruledocs.lookup(args.rule)
             except KeyError as exc:  # an unknown rule name, said with the closest candidates
@@ -123,29 +64,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(known_versions.render(args.format))
             return EXIT_OK
         if args.command == "config":
+            from lint.settings import show as config_show
+
             sys.stdout.write(config_show.render(*_settings(args), args))
             return EXIT_OK
         if args.command == "explain":
+            from lint.engine import run as engine
             from lint.explain import render as explain  # the explain view is not needed by `check`
 
             cfg, cli_vars = _settings(args)
             sys.stdout.write(explain.render(engine.run(_specs(args, cfg, cli_vars)), args.format))
             return EXIT_OK
         return _check(args)
-    except (UsageError, SourceError, SchemaError, config.ConfigError, versions.VersionError,
-            outputs.OutputError) as exc:
-        print(f"gie-lint: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+        if _usage_error(exc):
+            print(f"gie-lint: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, BrokenPipeError):
+            return EXIT_OK
         if os.environ.get("GIE_LINT_DEBUG"):
             raise
         print(f"gie-lint: internal error: {type(exc).__name__}: {exc} (set GIE_LINT_DEBUG=1 for details)",
               file=sys.stderr)
         return EXIT_USAGE
+
+
+def _usage_error(exc: Exception) -> bool:
+    """Whether `exc` is a usage, config, source or I/O error: one line on stderr, exit 2."""
+    if isinstance(exc, (UsageError, outputs.OutputError)):
+        return True
+    return any(isinstance(exc, getattr(sys.modules[module], name)) for module, name in _USAGE_ERRORS
+               if module in sys.modules)
 
 
 def _variables(pairs: list[str]) -> dict[str, str]:
@@ -159,6 +110,12 @@ def _variables(pairs: list[str]) -> dict[str, str]:
 
 
 def _settings(args: argparse.Namespace) -> tuple[config.Config, dict[str, str]]:
+    from lint.settings import config
+
+    if args.max_file_size is not None:
+        from lint.source import files
+
+        files.MAX_FILE_BYTES = args.max_file_size  # one process-wide bound, set once before any file is read
     cli_vars = _variables(args.var)
     config_path = args.config or config.find(Path.cwd())
     if args.config is not None and not args.config.is_file():
@@ -170,6 +127,8 @@ def _tokens(values: list[str] | None) -> tuple[str, ...] | None:
     """Repeatable, comma-separated flag values; None when the flag was not given."""
     if values is None:
         return None
+    from lint.rules import registry
+
     tokens = tuple(token.strip() for value in values for token in value.split(",") if token.strip())
     for token in tokens:
         if not registry.matching([token]):
@@ -178,6 +137,8 @@ def _tokens(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def _exclude(args: argparse.Namespace, cfg: config.Config) -> config.Excluder | None:
+    from lint.settings import config
+
     if args.exclude is not None:
         return config.Excluder(tuple(args.exclude), Path.cwd())
     if cfg.exclude and cfg.path is not None:
@@ -188,6 +149,8 @@ def _exclude(args: argparse.Namespace, cfg: config.Config) -> config.Excluder | 
 def _paths(args: argparse.Namespace) -> tuple[str, ...]:
     """PATHs, then each `--kustomize DIR` (read as its render, like a kustomization directory given as a PATH)."""
     for directory in args.kustomize:
+        from lint.source import kustomize
+
         if kustomize.root(directory) is None:
             names = ", ".join(kustomize.KUSTOMIZATION_NAMES)
             raise UsageError(f"--kustomize {directory}: no {names} in that directory")
@@ -197,11 +160,15 @@ def _paths(args: argparse.Namespace) -> tuple[str, ...]:
 def _templates(cfg: config.Config) -> config.Excluder | None:
     """The config's `templates:` patterns: files that are envsubst templates (every `$NAME` a placeholder)."""
     if cfg.templates and cfg.path is not None:
+        from lint.settings import config
+
         return config.Excluder(cfg.templates, cfg.path.resolve().parent)
     return None
 
 
 def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str]) -> list[engine.ScenarioSpec]:
+    from lint.engine import run as engine
+
     exclude = _exclude(args, cfg)
     kubernetes_version = args.kubernetes_version or cfg.kubernetes_version
     from_flag = args.gie_version is not None
@@ -274,6 +241,11 @@ def _shown(path: Path | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from lint.engine import run as engine
+    from lint.reporters import REPORTERS, Options
+    from lint.result import Severity
+    from lint.rules import registry
+
     targets = outputs.targets(args.format)  # bad --format/--output combinations fail before any work
     cfg, cli_vars = _settings(args)
     specs = _specs(args, cfg, cli_vars)

@@ -10,6 +10,7 @@ from typing import Any
 
 from lint.engine.run import Run
 from lint.explain.model import ROLES, _count_text, _plural, model
+from lint.shape import encodable, printable
 
 FORMATS = ("text", "json", "mermaid")
 
@@ -68,7 +69,7 @@ def text(doc: dict[str, Any]) -> str:
                              (f" ({at})" if at else ""))
             out.append(f"  {row['workload']} {row['what']}: " + " | ".join(cells))
         out.append("")
-    return "\n".join(out)
+    return "\n".join(printable(line) for line in out)  # nothing from a manifest moves the cursor
 
 
 def _difference_cell(row: dict[str, Any], name: str, workload: dict[str, Any] | None) -> str:
@@ -126,7 +127,7 @@ def mermaid(doc: dict[str, Any]) -> str:
 def render(run: Run, fmt: str) -> str:
     doc = model(run)
     if fmt == "json":
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return encodable(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     if fmt == "mermaid":
-        return mermaid(doc)
+        return encodable(mermaid(doc))
     return text(doc)

@@ -6,14 +6,19 @@ carries it (SARIF, Markdown rule pages).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from lint import DOCS_URL
 from lint.result import RunResult, Severity
+from lint.shape import encodable
 
-DOCS_BASE = "https://gie-lint.dev/rules/"
 
+def docs_base() -> str:
+    """Where the rule pages live: `$GIE_LINT_DOCS_URL` (the site's root) or `lint.DOCS_URL`, plus `rules/`."""
+    return (os.environ.get("GIE_LINT_DOCS_URL") or DOCS_URL).rstrip("/") + "/rules/"
 
 @dataclass(frozen=True)
 class Options:
@@ -22,7 +27,7 @@ class Options:
     show_suppressed: bool = False
     fail_on: Severity = Severity.ERROR  # JUnit: what counts as a failed test case
     srcroot: Path | None = None  # SARIF %SRCROOT% (the working directory)
-    docs_base: str = DOCS_BASE
+    docs_base: str = field(default_factory=docs_base)
 
 
 DEFAULT_OPTIONS = Options()  # frozen, so one shared default is safe
@@ -30,14 +35,25 @@ DEFAULT_OPTIONS = Options()  # frozen, so one shared default is safe
 
 def rule_url(rule_id: str, options: Options | None = None) -> str:
     """The rule's documentation page (`<docs base>/<id>/`)."""
-    return f"{(options or DEFAULT_OPTIONS).docs_base.rstrip('/')}/{rule_id}/"
+    base = options.docs_base if options is not None else docs_base()
+    return f"{base.rstrip('/')}/{rule_id}/"
 
 
 def _registry() -> dict[str, Callable[[RunResult, Options], str]]:
     from lint.reporters import github, json_report, junit, markdown, sarif, text
 
-    return {"text": text.render, "json": json_report.render, "sarif": sarif.render, "junit": junit.render,
-            "github": github.render, "markdown": markdown.render}
+    renders = {"text": text.render, "json": json_report.render, "sarif": sarif.render, "junit": junit.render,
+               "github": github.render, "markdown": markdown.render}
+    return {name: _encodable(render) for name, render in renders.items()}
+
+
+def _encodable(render: Callable[[RunResult, Options], str]) -> Callable[[RunResult, Options], str]:
+    """Every report encodes as UTF-8: an undecodable file-name byte (a lone surrogate) is shown as `\\udcff`
+    (inside a JSON string that is the escape of the same character, so the document stays valid)."""
+    def safe(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
+        return encodable(render(result, options))
+
+    return safe
 
 
 REPORTERS: dict[str, Callable[[RunResult, Options], str]] = _registry()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from lint.reporters import DEFAULT_OPTIONS, Options
 from lint.result import Finding, RunResult, Severity
+from lint.shape import printable
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # then no other control character (ESC, BEL, …) reaches the log either: shown as `\x1b`
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -14,12 +14,13 @@ from collections import defaultdict
 
 from lint.reporters import DEFAULT_OPTIONS, Options
 from lint.result import Finding, RunResult, ScenarioResult
+from lint.shape import encodable
 
 _FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def clean(text: str) -> str:
-    return _FORBIDDEN.sub("", text)
+    return _FORBIDDEN.sub("", encodable(text))  # an undecodable file-name byte shows as `\udcff`
 
 
 def _where(finding: Finding) -> str:

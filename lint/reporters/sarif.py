@@ -98,7 +98,7 @@ def _result(finding: Finding, index: dict[str, int], occurrences: Counter[str], 
 def fingerprint_of(finding: Finding) -> str:
     message = _LINE_REFS.sub(r"\1 N", " ".join(finding.message.split()))
     parts = (finding.rule_id, PurePosixPath(Path(finding.file).as_posix()).as_posix(), finding.resource or "", message)
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _artifact(file: str) -> dict[str, Any]:
@@ -107,4 +107,4 @@ def _artifact(file: str) -> dict[str, Any]:
         return {"uri": "stdin", "description": {"text": "standard input"}}
     if path.is_absolute():
         return {"uri": path.as_uri()}
-    return {"uri": quote(path.as_posix(), safe="/._-~"), "uriBaseId": SRCROOT}
+    return {"uri": quote(path.as_posix(), safe="/._-~", errors="surrogateescape"), "uriBaseId": SRCROOT}

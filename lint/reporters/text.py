@@ -1,18 +1,23 @@
-"""Plain text: one line per finding (`file:line:col: severity ID name: message [Kind ns/name]`), then a summary."""
+"""Plain text: one line per finding (`file:line:col: severity ID name: message [Kind ns/name]`), then a summary.
+
+Text from manifests and file names is shown through `printable`: control characters (ESC, BEL, BS, DEL, C1,
+newlines) become visible escapes, so no value moves the cursor or prints a line of its own (a workflow command).
+"""
 
 from __future__ import annotations
 
 from lint.reporters import DEFAULT_OPTIONS, Options
 from lint.result import Finding, RunResult, ScenarioResult, Severity, Suppressed
+from lint.shape import printable
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
 
 
 def finding_line(finding: Finding, color: bool = False) -> str:
-    where = f"{finding.file}:{finding.line}:{finding.column}" if finding.line else finding.file
-    resource = f" [{finding.resource}]" if finding.resource else ""
-    message = " ".join(finding.message.split())  # one line per finding, whatever a manifest value held
+    where = printable(f"{finding.file}:{finding.line}:{finding.column}" if finding.line else finding.file)
+    resource = printable(f" [{finding.resource}]") if finding.resource else ""
+    message = printable(" ".join(finding.message.split()))  # one line per finding, whatever a manifest value held
     severity = str(finding.severity)
     if color:  # escape sequences only around our own words, never inside manifest text
         where, severity = f"{_BOLD}{where}{_RESET}", f"{_COLORS[finding.severity]}{severity}{_RESET}"
@@ -21,8 +26,9 @@ def finding_line(finding: Finding, color: bool = False) -> str:
 
 
 def suppressed_line(entry: Suppressed, color: bool = False) -> str:
-    reason = " ".join(entry.reason.split())
-    line = f"{finding_line(entry.finding)} (suppressed by {entry.by}: {reason})"
+    reason = printable(" ".join(entry.reason.split()))
+    by = printable(entry.by)
+    line = f"{finding_line(entry.finding)} (suppressed by {by}: {reason})"
     return f"{_DIM}{line}{_RESET}" if color else line
 
 
@@ -58,7 +64,7 @@ def summary_line(result: RunResult) -> str:
 
 
 def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
-    lines = [] if options.quiet else header_lines(result)
+    lines = [] if options.quiet else [printable(line) for line in header_lines(result)]
     lines.extend(finding_line(f, options.color) for f in result.findings)
     if options.show_suppressed:
         lines.extend(suppressed_line(s, options.color) for s in result.suppressed)

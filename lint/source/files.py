@@ -10,7 +10,9 @@ patch files a kustomization among the inputs lists.
 from __future__ import annotations
 
 import enum
+import errno
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -91,8 +93,8 @@ def discover(paths: Iterable[str], exclude: Callable[[str], bool] | None = None)
 
 def _walk(root: Path) -> list[str]:
     seen_dirs: set[str] = set()
-    files: list[str] = []
-    for directory, subdirs, names in os.walk(root, followlinks=True):
+    files: list[str] = []  # an unreadable folder is listed too: reading it reports it (GIE906)
+    for directory, subdirs, names in os.walk(root, followlinks=True, onerror=lambda exc: files.append(exc.filename)):
         real = os.path.realpath(directory)
         if real in seen_dirs:
             subdirs[:] = []
@@ -112,12 +114,15 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None, te
     """
     rendered = name != STDIN and os.path.isdir(name) and kustomize.root(name) is not None
     source = SourceFile(name="<stdin>" if name == STDIN else kustomize.rendered_name(name) if rendered else name)
-    raw = stdin if name == STDIN else _render(name) if rendered else _read_bytes(name)
+    try:
+        raw = stdin if name == STDIN else _render(name) if rendered else _read_bytes(name)
+    except _Refused as exc:
+        source.issues.append(SourceIssue(Issue.UNREADABLE, str(exc), Mark(1, 1)))
+        return source
     if raw is None:
         raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        source.issues.append(SourceIssue(Issue.UNREADABLE, f"larger than {MAX_FILE_BYTES >> 20} MiB; not linted",
-                                         Mark(1, 1)))
+        source.issues.append(SourceIssue(Issue.UNREADABLE, _too_large(), Mark(1, 1)))
         return source
     text = _decode(raw, source)
     if text is None:
@@ -200,12 +205,59 @@ def _render(directory: str) -> bytes:
         raise SourceError(str(exc)) from None
 
 
-def _read_bytes(name: str) -> bytes:
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+class _Refused(Exception):
+    """A path that is not read: no regular file, or the system refuses it (one GIE906 finding; the run goes on)."""
+
+
+def _check_readable(name: str) -> None:
+    """Raise `_Refused` for what must not or cannot be read, without opening it; a missing path, or a readable
+    directory that is not a kustomization, is a usage error (SourceError)."""
     try:
-        with open(name, "rb") as handle:
+        info = os.stat(name)
+    except OSError as exc:
+        if os.path.islink(name):
+            raise _Refused("symbolic link loop; not linted" if exc.errno == errno.ELOOP
+                           else "dangling symbolic link (its target does not exist); not linted") from None
+        if exc.errno == errno.ENOENT:
+            raise SourceError(f"{name}: {exc.strerror or exc}") from None
+        raise _Refused(f"not readable ({exc.strerror or exc}); not linted") from None
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        try:
+            with os.scandir(name):
+                pass
+        except OSError as exc:
+            raise _Refused(f"folder not readable ({exc.strerror or exc}): the files in it are not linted") from None
+        raise SourceError(f"{name}: is a directory")
+    if not stat.S_ISREG(mode):
+        kind = next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+        raise _Refused(f"{kind}, not a file: not read")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _Refused(_too_large())
+
+
+def _too_large() -> str:
+    size = MAX_FILE_BYTES
+    unit = next((f"{size >> shift} {name}" for shift, name in ((30, "GiB"), (20, "MiB"), (10, "KiB"))
+                 if size % (1 << shift) == 0), f"{size} bytes")
+    return f"larger than {unit} (--max-file-size); not linted"
+
+
+def _read_bytes(name: str) -> bytes:
+    _check_readable(name)
+    # O_NONBLOCK: should a FIFO replace the file after the check, opening it does not wait for a writer.
+    try:
+        descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(descriptor, "rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise SourceError(f"{name}: {exc.strerror or exc}") from None
+        if exc.errno in (errno.ENOENT, errno.EISDIR):
+            raise SourceError(f"{name}: {exc.strerror or exc}") from None
+        raise _Refused(f"not readable ({exc.strerror or exc}); not linted") from None
 
 
 def _decode(raw: bytes, source: SourceFile) -> str | None:

@@ -8,25 +8,22 @@ one at a time (split at `---` lines) so one broken snippet does not hide the fin
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from lint.shape import JsonPath
+from lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth
+from lint.source.limits import TooBig as _TooBig
+from lint.source.lines import LineTable, split_documents
 
 try:  # libyaml is ~10x faster; marks and node graphs are identical.
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
-# Bounded work on hostile input: alias expansion ("billion laughs") and absurd nesting.
-MAX_NODES_PER_DOCUMENT = 500_000
-MAX_DEPTH = 200
 
-_DOC_START = re.compile(r"^---(?:[ \t]|$)")
-_DOC_END = re.compile(r"^\.\.\.[ \t]*$")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -91,38 +88,6 @@ class Document:
     spans: list[Span] = field(default_factory=list)
 
 
-class _TooBig(Exception):
-    """A document that is not linted (too big, too deep, a scalar no YAML client accepts), and where."""
-
-    def __init__(self, message: str, at: Mark | None = None) -> None:
-        super().__init__(message)
-        self.at = at
-
-
-def split_documents(text: str) -> list[tuple[int, str]]:
-    """Split a stream at document markers; returns (first line index 0-based, chunk text)."""
-    chunks: list[tuple[int, str]] = []
-    lines = text.splitlines(keepends=True)
-    start = 0
-    for i, line in enumerate(lines):
-        if _DOC_START.match(line) and i > start:
-            if _only_directives(lines[start:i]):
-                continue  # `%YAML 1.2` / `%TAG` lines belong to the document this `---` starts
-            chunks.append((start, "".join(lines[start:i])))
-            start = i
-        elif _DOC_END.match(line):
-            chunks.append((start, "".join(lines[start:i])))
-            start = i + 1
-    if start < len(lines):
-        chunks.append((start, "".join(lines[start:])))
-    return chunks
-
-
-def _only_directives(lines: list[str]) -> bool:
-    meaningful = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
-    return bool(meaningful) and all(ln.startswith("%") for ln in meaningful)
-
-
 def parse_stream(text: str) -> list[Document]:
     """Parse every document of `text`; a broken document becomes a Document with `error` set."""
     documents: list[Document] = []
@@ -142,10 +107,16 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
     positions = Positions()
     doc = Document(index=index, data=None, positions=positions, start_line=offset + 1)
     try:
+        check_depth(chunk, _Loader)  # before composing: libyaml's composer recurses on the C stack
         nodes = list(yaml.compose_all(chunk, Loader=_Loader))
+    except _TooBig as exc:
+        where = Mark(exc.at[0] + offset + 1, exc.at[1] + 1) if exc.at else Mark(offset + 1, 1)
+        doc.error, doc.error_at = str(exc), where
+        return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + offset + 1, mark.column + 1) if mark else Mark(offset + 1, 1)
+        line, column = LineTable(chunk).at(mark.index, mark.line, mark.column) if mark else (0, 0)
+        where = Mark(line + offset + 1, column + 1)
         problem = exc.problem or exc.context or "invalid YAML"
         doc.error, doc.error_at = f"YAML syntax error: {problem}; this document is not linted", where
         return doc
@@ -155,7 +126,7 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
         return doc
     if not nodes:
         return doc
-    builder = _Builder(offset, doc, chunk.splitlines())
+    builder = _Builder(offset, doc, chunk.splitlines(), LineTable(chunk))
     try:
         if "&" in chunk:  # without anchors there are no aliases, so nothing can expand
             _check_expanded_size(nodes[0])
@@ -202,15 +173,17 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 class _Builder:
     """Turns a node graph into plain data, recording positions, duplicates and block indents."""
 
-    def __init__(self, offset: int, doc: Document, lines: list[str]) -> None:
-        self.offset = offset
+    def __init__(self, offset: int, doc: Document, lines: list[str], table: LineTable) -> None:
+        self.offset, self.table = offset, table
         self.lines = lines
         self.doc = doc
         self.count = 0
         self.active: set[int] = set()
 
-    def mark(self, node: yaml.Node) -> Mark:
-        return Mark(node.start_mark.line + self.offset + 1, node.start_mark.column + 1)
+    def mark(self, node: yaml.Node, end: bool = False) -> Mark:
+        at = node.end_mark if end else node.start_mark
+        line, column = self.table.at(at.index, at.line, at.column)
+        return Mark(line + self.offset + 1, column + 1)
 
     def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
         self.count += 1
@@ -239,19 +212,22 @@ class _Builder:
         if node.style == "|":
             self.doc.block_indents[path] = self.literal_indent(node)
         if "$" in node.value or "{{" in node.value:
-            end = Mark(node.end_mark.line + self.offset + 1, node.end_mark.column + 1)
-            self.doc.spans.append((path, self.mark(node), end, node.style or ""))
+            self.doc.spans.append((path, self.mark(node), self.mark(node, end=True), node.style or ""))
         tag = node.tag
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
                    "tag:yaml.org,2002:null"):
             try:
-                return _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
+                value = _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, OverflowError, KeyError, IndexError):
                 # e.g. `!!bool maybe`, `!!int ""`, an integer of more digits than Python converts: a YAML
                 # client rejects the document, so it is reported and not linted (the rest of the run goes on).
                 kind = tag.rsplit(":", 1)[-1]
                 raise _TooBig(f"YAML error: `{node.value[:40]}` is not a valid !!{kind}; this document is not linted",
                               self.mark(node)) from None
+            if type(value) is int and not INT64[0] <= value <= INT64[1]:  # no client (nor CEL) takes it
+                raise _TooBig(f"YAML error: integer `{node.value[:40]}…` is outside the 64-bit range; this document "
+                              "is not linted", self.mark(node))
+            return value
         # Timestamps, binary and custom tags stay text: that is what the API server's JSON sees.
         return node.value
 
