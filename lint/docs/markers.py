@@ -17,6 +17,7 @@ from lint.docs.lintrun import Outcome
 from lint.docs.text import code, esc, link, relative
 from lint.explain import render
 from lint.explain.model import ROLES, _count_text, _plural
+from lint.reporters import markdown
 from lint.reporters.markdown import fenced
 from lint.result import Finding, RunResult, ScenarioResult
 
@@ -107,11 +108,9 @@ def diff(outcome: Outcome, names: list[str], links: Links) -> str:
 def _findings_table(findings: list[Finding], links: Links) -> str:
     if not findings:
         return "No findings."
-    out = ["| Severity | Rule | Location | Resource | Message |", "|---|---|---|---|---|"]
-    for f in findings:
-        out.append(f"| {esc(str(f.severity))} | {links.rule(f.rule_id, f.rule_name)} | {links.at(f.file, f.line)} "
-                   f"| {esc(f.resource or '')} | {esc(f.message)} |")
-    return "\n".join(out)
+    return "\n".join(markdown.findings_table([(f, None) for f in findings],
+                                              rule=lambda f: links.rule(f.rule_id, f.rule_name),
+                                              where=lambda f: links.at(f.file, f.line), escape=esc))
 
 
 def _summary_line(result: ScenarioResult) -> str:

@@ -8,7 +8,7 @@ backtick run inside them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lint.reporters import DEFAULT_OPTIONS, Options
 from lint.result import Finding, RuleInfo, RunResult, Suppressed
@@ -23,20 +23,35 @@ def cell(text: str) -> str:
     return "<br>".join(part.strip() for part in escaped.split("\n"))
 
 
+def _rule_cell(finding: Finding) -> str:
+    return f"{finding.rule_id} {cell(finding.rule_name)}"
+
+
+def _where_cell(finding: Finding) -> str:
+    return cell(f"{finding.file}:{finding.line}:{finding.column}" if finding.line else finding.file)
+
+
+def findings_table(rows: Iterable[tuple[Finding, Suppressed | None]], *,
+                   rule: Callable[[Finding], str] = _rule_cell, where: Callable[[Finding], str] = _where_cell,
+                   escape: Callable[[str], str] = cell) -> list[str]:
+    """The findings as GFM table lines; the docs site passes `rule`/`where` cells that link to its pages."""
+    lines = ["| Severity | Rule | Location | Resource | Message |", "|---|---|---|---|---|"]
+    for finding, suppressed in rows:
+        message = escape(finding.message)
+        if suppressed is not None:
+            message += f" (suppressed: {escape(suppressed.reason)})"
+        lines.append(f"| {finding.severity} | {rule(finding)} | {where(finding)} | {escape(finding.resource or '')} "
+                     f"| {message} |")
+    return lines
+
+
 def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
     lines = [] if options.quiet else ["# gie-lint report", ""]
     rows: list[tuple[Finding, Suppressed | None]] = [(f, None) for f in result.findings]
     if options.show_suppressed:
         rows += [(s.finding, s) for s in result.suppressed]
     if rows:
-        lines += ["| Severity | Rule | Location | Resource | Message |", "|---|---|---|---|---|"]
-        for finding, suppressed in rows:
-            where = f"{finding.file}:{finding.line}:{finding.column}" if finding.line else finding.file
-            message = cell(finding.message)
-            if suppressed is not None:
-                message += f" (suppressed: {cell(suppressed.reason)})"
-            lines.append(f"| {finding.severity} | {finding.rule_id} {cell(finding.rule_name)} | {cell(where)} | "
-                         f"{cell(finding.resource or '')} | {message} |")
+        lines += findings_table(rows)
     elif options.quiet:
         return ""
     else:
