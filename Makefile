@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lint test test-fast check schemas bench field clean docs serve mermaid
+.PHONY: lint test test-fast fuzz check schemas bench field clean docs serve mermaid
 
 # Ranges live in pyproject.toml; the exact versions installed here (and in CI) in constraints.txt.
 $(STAMP): pyproject.toml constraints.txt
@@ -25,6 +25,12 @@ test: $(STAMP)
 ## test-fast: the inner loop: everything but the tests marked slow, in parallel (< 30 s)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+## fuzz: tests/test_fuzz.py with the long hypothesis profile (random seed, many more examples than the fixed-seed
+## "ci" profile `make test` runs); FUZZ_ARGS e.g. "-x" or "--hypothesis-seed=1"
+FUZZ_ARGS ?=
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q -n auto tests/test_fuzz.py $(FUZZ_ARGS)
 
 ## schemas: regenerate schemas/ from the upstream CRDs in ../shared/crds
 schemas: $(STAMP)
@@ -80,4 +86,4 @@ serve: $(STAMP) $(MERMAID_STAMP)
 	$(DOCS_ENV) $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache site
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis site
