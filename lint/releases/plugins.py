@@ -6,6 +6,7 @@ release in force from here, so a new release is a data change, not a code change
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from lint.releases import catalog, versions
@@ -35,6 +36,7 @@ def plugin_entry(plugin_type: str, release: versions.Release) -> dict[str, Any] 
     return entry
 
 
+@functools.cache
 def registered(release: versions.Release) -> dict[str, list[str]]:
     """type → roles for every type the upstream EPP of `release` registers."""
     return {name: entry["roles"] for name, entry in _of(release)["plugins"].items()
@@ -46,6 +48,7 @@ def roles(release: versions.Release, plugin_type: str) -> list[str] | None:
     return registered(release).get(plugin_type)
 
 
+@functools.cache
 def feature_gates(release: versions.Release) -> list[str]:
     return [name for name, entry in _of(release)["feature_gates"].items() if versions.in_window(entry, release)]
 
@@ -55,5 +58,6 @@ def feature_gate_entry(name: str, release: versions.Release) -> dict[str, Any] |
     return entry
 
 
+@functools.cache
 def references(release: versions.Release) -> list[dict[str, Any]]:
     return [ref for ref in _of(release)["references"] if versions.in_window(ref, release)]

@@ -16,7 +16,6 @@ from lint.releases import versions
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
 from lint.rules.applies import APPLIES_CONFIG
-from lint.rules.config import scope
 from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
 from lint.topology import epc_view
@@ -67,7 +66,7 @@ def epc_plugin_type_known(config: EmbeddedConfig, scenario: Scenario) -> Iterato
     """
     if scenario.release.epc() is None or not upstream_registry_applies(config, scenario):
         return
-    known = scope.registered(scenario.release)
+    known = epc_facts.registered(scenario.release)
     for decl in epc_view.plugin_decls(config.data):
         if decl.type not in known and not unresolved(decl.type):
             yield Hit((*decl.path, "type"), _unregistered_message(decl.type, scenario.release))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from lint.releases import plugins as epc_facts
 from lint.result import Severity
 from lint.rules.api import Hit, Scenario, config_rule
 from lint.rules.applies import APPLIES_CONFIG
-from lint.rules.config import scope
 from lint.rules.config.scope import upstream_registry_applies
 from lint.source.placeholders import unresolved
 from lint.topology import epc_view
@@ -30,7 +30,7 @@ def _role_of(decl: epc_view.PluginDecl | None, scenario: Scenario, applies: bool
     """The roles of a declared plugin, when the upstream registry judges this config and knows the type."""
     if decl is None or not applies:
         return None
-    return scope.roles(scenario.release, decl.type)
+    return epc_facts.roles(scenario.release, decl.type)
 
 
 # GIE064 ---------------------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def epc_ref_defined(config: EmbeddedConfig, scenario: Scenario) -> Iterator[Hit]
     decls = {d.name: d for d in epc_view.plugin_decls(config.data)}
     complete = epc_view.plugins_complete(config.data)
     applies = upstream_registry_applies(config, scenario)
-    for reference in scope.references(scenario.release):
+    for reference in epc_facts.references(scenario.release):
         if reference["path"][0] not in spec["fields"]:
             continue  # the section itself is unknown in this release: GIE061
         for path, value in epc_view.walk(config.data, reference["path"]):
@@ -166,7 +166,7 @@ def epc_profile_structure(config: EmbeddedConfig, scenario: Scenario) -> Iterato
                   f"`{SINGLE_HANDLER}` runs exactly one profile, but {len(profiles)} are defined; the EPP rejects "
                   f"the config; use a handler that chooses between profiles")
     all_known = applies and epc_view.plugins_complete(data) and all(
-        scope.roles(scenario.release, d.type) is not None for d in decls)
+        epc_facts.roles(scenario.release, d.type) is not None for d in decls)
     if whole and len(profiles) > 1 and not handlers and all_known:
         yield Hit(("schedulingProfiles",), f"{len(profiles)} scheduling profiles but no profile handler plugin: "
                                            f"the EPP cannot choose between them and rejects the config; declare a "
