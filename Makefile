@@ -34,7 +34,7 @@ fuzz: $(STAMP)
 
 ## schemas: regenerate schemas/ from the upstream CRDs in ../shared/crds
 schemas: $(STAMP)
-	$(BIN)/python -m lint.schema.generate --crds ../shared/crds --out schemas
+	$(BIN)/python -m gie_lint.schema.generate --crds ../shared/crds --out schemas
 
 ## bench: speed ratios (printed, never asserted): schema engines, how the stages and rules scale 2k → 20k objects,
 ## and the whole check next to the libyaml floor and kubernetes-validate (wall, CPU, peak RSS; README "Performance")

@@ -7,7 +7,7 @@ RSS, as `resource.getrusage(RUSAGE_CHILDREN)` reports them, but per child); the 
 shown. The children run with bytecode cached in a temporary PYTHONPYCACHEPREFIX (as an installed package has
 it; a warm-up run fills it) and in a folder without a config file. Rows:
 
-* `gie-lint`: the full check (`python -m lint check --gie-version v1.5.0 PATH`: schemas, CEL, every rule);
+* `gie-lint`: the full check (`python -m gie_lint check --gie-version v1.5.0 PATH`: schemas, CEL, every rule);
 * `floor`: the bare libyaml compose, `yaml.compose_all(bytes, Loader=yaml.CSafeLoader)` over the same files;
 * `kubernetes-validate`: `kubernetes-validate --strict --quiet FILES` (a dependency; it knows core kinds only,
   so it judges fewer objects); run up to `--tools-max` objects, it is ~100x slower than the floor;
@@ -91,7 +91,7 @@ class Bench:
         self.missed: list[str] = []
 
     def lint(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "lint", *args]
+        return [sys.executable, "-m", "gie_lint", *args]
 
     def row(self, label: str, argv: list[str], floor: Sample | None = None, repeat: int | None = None) -> Sample:
         sample = measure(argv, self.cwd, self.env, self.repeat if repeat is None else repeat)

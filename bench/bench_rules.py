@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/bench_rules.py [--small 2000] [--large 20000] [--layouts 10,0] [--repeat 3] [--split]
 
 Generates synthetic streams of pool stacks (bench/generate.py: 0 findings by construction) into a temporary
-folder, lints each in-process through the engine API (`lint.engine.run.run` and its `timing` hook) and
+folder, lints each in-process through the engine API (`gie_lint.engine.run.run` and its `timing` hook) and
 prints, per layout, the CPU time of each stage (sources: files/YAML/resources/release; topology; schemas;
 rules; other: variants, suppressions, reports, the result), how much of it the cyclic GC took, and the 10
 slowest rules at the large size. Layouts: `10` puts 10 stacks in each namespace (one Gateway each), `0` puts
@@ -30,8 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # noqa: E402
-
-from lint.engine.run import ScenarioSpec, run  # noqa: E402
+from gie_lint.engine.run import ScenarioSpec, run  # noqa: E402
 
 STAGES = ("sources", "topology", "schemas", "rules")
 RULE_STAGE_RATIO = 11.0  # allowed growth of the rule stage for 10x the objects

@@ -19,9 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import jsonschema  # noqa: E402
 import jsonschema_rs  # noqa: E402
+from gie_lint.schema.store import DEFINITIONS_ID, resolve_kubernetes_version  # noqa: E402
 from referencing import Registry, Resource  # noqa: E402
-
-from lint.schema.store import DEFINITIONS_ID, resolve_kubernetes_version  # noqa: E402
 
 DEPLOYMENT: dict[str, Any] = {
     "apiVersion": "apps/v1",

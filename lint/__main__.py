@@ -1,7 +1,7 @@
-"""`python -m lint` is the `gie-lint` command."""
+"""`python -m gie_lint` is the `gie-lint` command."""
 
 import sys
 
-from lint.cli.main import main
+from gie_lint.cli.main import main
 
 sys.exit(main())

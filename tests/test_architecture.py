@@ -23,29 +23,30 @@ MAX_LINES = 300
 
 
 def _module(path: Path) -> str:
-    parts = path.relative_to(LINT.parent).with_suffix("").parts
+    # The source folder is lint/; the import package it installs as is gie_lint.
+    parts = ("gie_lint", *path.relative_to(LINT).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _imports(path: Path) -> set[str]:
-    """Every `lint…` module `path` imports, at module level or inside a function."""
+    """Every `gie_lint…` module `path` imports, at module level or inside a function."""
     module = _module(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "lint"}
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "gie_lint"}
         elif isinstance(node, ast.ImportFrom):
             base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
             target = ".".join([*base, node.module] if node.module else base)
-            if target.split(".")[0] == "lint":
-                # `from lint.topology import epc_view` imports the submodule when there is one
+            if target.split(".")[0] == "gie_lint":
+                # `from gie_lint.topology import epc_view` imports the submodule when there is one
                 found |= {f"{target}.{a.name}" if _exists(f"{target}.{a.name}") else target for a in node.names}
     return found
 
 
 def _exists(module: str) -> bool:
-    path = LINT.parent.joinpath(*module.split("."))
+    path = LINT.joinpath(*module.split(".")[1:])
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
@@ -68,7 +69,7 @@ def test_imports_point_down_the_pipeline() -> None:
 
 
 def test_reporters_depend_only_on_the_result_model() -> None:
-    allowed = {"lint", "lint.result", "lint.shape"}
+    allowed = {"gie_lint", "gie_lint.result", "gie_lint.shape"}
     leaks = sorted(f"{a} -> {b}" for a, targets in GRAPH.items() if _stage(a) == "reporters"
                    for b in targets if _stage(b) != "reporters" and b not in allowed)
     assert leaks == []

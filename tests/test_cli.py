@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from lint.cli.main import main
+from gie_lint.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = Path(__file__).resolve().parent / "inputs"
@@ -66,7 +65,7 @@ def _process(*argv: str, cwd: Path, stdin: bytes | None = None, seed: str = "0")
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONHASHSEED"] = seed
-    return subprocess.run([sys.executable, "-m", "lint", *argv], cwd=cwd, input=stdin, env=env,
+    return subprocess.run([sys.executable, "-m", "gie_lint", *argv], cwd=cwd, input=stdin, env=env,
                           capture_output=True, timeout=120)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from gie_lint.settings import config
 
-from lint.settings import config
 from tests.reporting_helpers import BAD_POOL, ROOT, isolated, run  # noqa: F401
 
 LEGACY_POOL = BAD_POOL.replace("targetPorts: [{number: 8000}]", "targetPortNumber: 8000")  # GIE002 + GIE005

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
+from gie_lint.engine import run as engine
+from gie_lint.result import Severity
+from gie_lint.rules.registry import all_rules
 
-from lint.engine import run as engine
-from lint.result import Severity
-from lint.rules.registry import all_rules
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow  # end-to-end: the whole corpus / real pre-commit and action runs

@@ -15,16 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import gie_lint
 import pytest
 import yaml
-
-import lint
-from lint.docs import markers, releases
-from lint.docs.lintrun import lint as run_lint
-from lint.docs.text import esc
-from lint.releases import builds
-from lint.reporters import Options, rule_url
-from lint.rules import registry
+from gie_lint.docs import markers, releases
+from gie_lint.docs.lintrun import lint as run_lint
+from gie_lint.docs.text import esc
+from gie_lint.releases import builds
+from gie_lint.reporters import Options, rule_url
+from gie_lint.rules import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<img src=x onerror=alert(1)>|`x`{{ y }}-->"
@@ -40,8 +39,8 @@ def _site_url() -> str:
 
 
 def test_one_docs_url() -> None:
-    assert _site_url() == lint.DOCS_URL
-    assert rule_url("GIE040") == f"{lint.DOCS_URL}rules/GIE040/"
+    assert _site_url() == gie_lint.DOCS_URL
+    assert rule_url("GIE040") == f"{gie_lint.DOCS_URL}rules/GIE040/"
 
 
 def test_docs_url_override(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lint.engine import run as engine
-from lint.result import Finding
+from gie_lint.engine import run as engine
+from gie_lint.result import Finding
+
 from tests.reporting_helpers import BAD_POOL
 
 GATEWAY = """apiVersion: gateway.networking.k8s.io/{version}

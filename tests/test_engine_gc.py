@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from lint.engine.run import ScenarioSpec, run
+from gie_lint.engine.run import ScenarioSpec, run
 
 POOL = str(Path(__file__).resolve().parent.parent / "examples/broken/pool-v1-legacy-fields.yaml")
 

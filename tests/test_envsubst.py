@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from lint.source.envsubst import substitute
+from gie_lint.source.envsubst import substitute
 
 
 @pytest.mark.parametrize(("text", "variables", "expected"), [

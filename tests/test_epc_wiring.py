@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lint.engine import run as engine
-from lint.releases import plugins as epc_facts
-from lint.releases import versions
+from gie_lint.engine import run as engine
+from gie_lint.releases import plugins as epc_facts
+from gie_lint.releases import versions
 
 _MANIFEST = """\
 apiVersion: v1

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from gie_lint.cli import main as cli
 
-from lint.cli import main as cli
 from tests.conftest import ROOT
 
 
@@ -77,7 +77,7 @@ def test_mermaid_renders_the_topology(capsys: pytest.CaptureFixture[str], monkey
 
 
 def test_mermaid_escapes_labels() -> None:
-    from lint.explain.render import _label
+    from gie_lint.explain.render import _label
 
     assert _label('a "b" <c>\nd') == '"a #quot;b#quot; #lt;c#gt;<br/>d"'
 

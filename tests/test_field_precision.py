@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lint.engine import run as engine
+from gie_lint.engine import run as engine
 
 
 def _rules(tmp_path: Path, text: str, **spec: str) -> list[tuple[str, int]]:

@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 import yaml
+from gie_lint.cli.main import main
+from gie_lint.source import files, yamldoc
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lint.cli.main import main
-from lint.source import files, yamldoc
 from tests.conftest import CORPUS, ROOT, need_shared
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gie_lint.schema.store import SchemaError, SchemaStore
 
-from lint.schema.store import SchemaError, SchemaStore
 from tests.reporting_helpers import ROOT, isolated, run  # noqa: F401
 
 GW = "gateway.networking.k8s.io/v1"

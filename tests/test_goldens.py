@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from lint import __version__
-from lint.cli.main import main
-from lint.explain.render import FORMATS as EXPLAIN_FORMATS
-from lint.reporters import REPORTERS
+from gie_lint import __version__
+from gie_lint.cli.main import main
+from gie_lint.explain.render import FORMATS as EXPLAIN_FORMATS
+from gie_lint.reporters import REPORTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -137,7 +136,7 @@ def _process(*argv: str, seed: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONHASHSEED"] = seed
-    return subprocess.run([sys.executable, "-m", "lint", *argv], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "gie_lint", *argv], cwd=ROOT, env=env, capture_output=True,
                           encoding="utf-8", timeout=120)
 
 
@@ -145,7 +144,7 @@ def _process(*argv: str, seed: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.skipif(UPDATE, reason="compares with the goldens the in-process tests write")
 @pytest.mark.parametrize("case", [c for c in CASES if c.argv[0] == "check"], ids=lambda c: c.name)
 def test_real_process_writes_the_same_reports(tmp_path: Path, case: Case) -> None:
-    """`python -m lint` with every --format at once (text to stdout, the others to --output files), under
+    """`python -m gie_lint` with every --format at once (text to stdout, the others to --output files), under
     two hash seeds: the same bytes as the in-process goldens."""
     first = "text"
     others = [fmt for fmt in case.formats if fmt != first]

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from gie_lint.engine import run as engine
 
-from lint.engine import run as engine
 from tests.conftest import ROOT
 
 WRONG_SHAPES: list[Any] = [None, 0, -1, 70000, 1.5, True, "", "x", "$(X)", "{{ .Values.x }}",
@@ -133,7 +133,7 @@ def test_wrong_shapes_outside_the_reference_system(tmp_path: Path) -> None:
 
 
 def test_shape_readers_never_raise() -> None:
-    from lint.shape import decimal, dig
+    from gie_lint.shape import decimal, dig
 
     assert decimal("9002") == 9002
     assert [decimal(v) for v in (" 9002", "+1", "²", "٣", "9" * 5000, 9002, None)] == [None] * 7
@@ -143,7 +143,8 @@ def test_shape_readers_never_raise() -> None:
 
 
 def test_crashing_rule_becomes_a_finding() -> None:
-    from lint.rules.run.crashed import rule_crashed
+    from gie_lint.rules.run.crashed import rule_crashed
+
     from tests.rules.crashing import crashing_test_rule
 
     target = ROOT / "examples" / "epp" / "service.yaml"

@@ -13,14 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from lint.cli.main import main
+from gie_lint.cli.main import main
 
 GOOD = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports: 5\n"  # one GIE910 finding
 
 
 def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lint", *args], capture_output=True, text=True, timeout=timeout,
+    return subprocess.run([sys.executable, "-m", "gie_lint", *args], capture_output=True, text=True, timeout=timeout,
                           check=False)
 
 
@@ -151,7 +150,7 @@ def test_undecodable_and_control_character_names_are_shown_safely_in_every_forma
         handle.write(GOOD)
     outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("json", "sarif", "junit", "github", "markdown")}
     argv = [arg for fmt, path in outputs.items() for arg in ("--format", fmt, "--output", str(path))]
-    proc = subprocess.run([sys.executable, "-m", "lint", "check", *argv, "--format", "text", str(folder)],
+    proc = subprocess.run([sys.executable, "-m", "gie_lint", "check", *argv, "--format", "text", str(folder)],
                           capture_output=True, timeout=60, check=False)
     assert proc.returncode == 1, proc.stderr
     reports = {fmt: path.read_bytes().decode("utf-8") for fmt, path in outputs.items()}  # valid UTF-8 everywhere
@@ -230,8 +229,8 @@ def test_only_newlines_count_as_line_breaks(breaker: str, tmp_path: Path, capsys
 
 def test_max_file_size_skips_larger_files_with_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from lint.cli.parser import file_size
-    from lint.source import files
+    from gie_lint.cli.parser import file_size
+    from gie_lint.source import files
 
     assert files.MAX_FILE_BYTES == 256 << 20  # the default
     assert [file_size(v) for v in ("100", "512K", "100m", "1G")] == [100, 512 << 10, 100 << 20, 1 << 30]

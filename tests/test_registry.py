@@ -5,46 +5,46 @@ from __future__ import annotations
 import re
 
 import pytest
+from gie_lint.result import Severity
+from gie_lint.rules.api import Rule, ScenarioRule, scenario_rule
+from gie_lint.rules.docs import parse_docs
+from gie_lint.rules.registry import all_rules, lookup, matching, module_of, selected
 
-from lint.result import Severity
-from lint.rules.api import Rule, ScenarioRule, scenario_rule
-from lint.rules.docs import parse_docs
-from lint.rules.registry import all_rules, lookup, matching, module_of, selected
 from tests.conftest import ROOT, SHARED, need_shared
 
 # Every rule id and the module that declares it. Moving or adding a rule changes this table on purpose:
 # the layout is part of the design (a rule's group says what it checks).
 MODULES = {
-    "lint.rules.source.reading": "GIE900 GIE901 GIE902 GIE903 GIE904 GIE905 GIE906",
-    "lint.rules.schema.pool": "GIE001 GIE002 GIE003",
-    "lint.rules.schema.pool_refs": "GIE005 GIE006 GIE007",
-    "lint.rules.schema.objective": "GIE004 GIE080 GIE082",
-    "lint.rules.schema.generic": "GIE910 GIE911 GIE912",
-    "lint.rules.pool.selector": "GIE010",
-    "lint.rules.pool.servers": "GIE011 GIE012 GIE013",
-    "lint.rules.pool.app_protocol": "GIE014",
-    "lint.rules.pool.epp_ref": "GIE020 GIE021 GIE022 GIE024",
-    "lint.rules.epp.wiring": "GIE023 GIE025 GIE026",
-    "lint.rules.epp.flags": "GIE030 GIE031 GIE032 GIE033",
-    "lint.rules.epp.standalone": "GIE038",
-    "lint.rules.epp.container": "GIE034 GIE035 GIE037",
-    "lint.rules.epp.health": "GIE036",
-    "lint.rules.replicas.leader_election": "GIE040 GIE042 GIE043 GIE044",
-    "lint.rules.replicas.hpa_with_le": "GIE047",
-    "lint.rules.replicas.variant_drift": "GIE045",
-    "lint.rules.replicas.model_servers": "GIE046",
-    "lint.rules.rbac.leases": "GIE041",
-    "lint.rules.rbac.watch": "GIE050 GIE051",
-    "lint.rules.rbac.binding": "GIE052",
-    "lint.rules.config.schema": "GIE060 GIE061",
-    "lint.rules.config.plugins": "GIE062 GIE063 GIE067",
-    "lint.rules.config.refs": "GIE064 GIE065",
-    "lint.rules.config.values": "GIE066 GIE068",
-    "lint.rules.routing.routes": "GIE070 GIE071 GIE072 GIE073",
-    "lint.rules.routing.objectives": "GIE081 GIE083",
-    "lint.rules.run.suppressions": "GIE920 GIE921",
-    "lint.rules.run.identities": "GIE930",
-    "lint.rules.run.crashed": "GIE999",
+    "gie_lint.rules.source.reading": "GIE900 GIE901 GIE902 GIE903 GIE904 GIE905 GIE906",
+    "gie_lint.rules.schema.pool": "GIE001 GIE002 GIE003",
+    "gie_lint.rules.schema.pool_refs": "GIE005 GIE006 GIE007",
+    "gie_lint.rules.schema.objective": "GIE004 GIE080 GIE082",
+    "gie_lint.rules.schema.generic": "GIE910 GIE911 GIE912",
+    "gie_lint.rules.pool.selector": "GIE010",
+    "gie_lint.rules.pool.servers": "GIE011 GIE012 GIE013",
+    "gie_lint.rules.pool.app_protocol": "GIE014",
+    "gie_lint.rules.pool.epp_ref": "GIE020 GIE021 GIE022 GIE024",
+    "gie_lint.rules.epp.wiring": "GIE023 GIE025 GIE026",
+    "gie_lint.rules.epp.flags": "GIE030 GIE031 GIE032 GIE033",
+    "gie_lint.rules.epp.standalone": "GIE038",
+    "gie_lint.rules.epp.container": "GIE034 GIE035 GIE037",
+    "gie_lint.rules.epp.health": "GIE036",
+    "gie_lint.rules.replicas.leader_election": "GIE040 GIE042 GIE043 GIE044",
+    "gie_lint.rules.replicas.hpa_with_le": "GIE047",
+    "gie_lint.rules.replicas.variant_drift": "GIE045",
+    "gie_lint.rules.replicas.model_servers": "GIE046",
+    "gie_lint.rules.rbac.leases": "GIE041",
+    "gie_lint.rules.rbac.watch": "GIE050 GIE051",
+    "gie_lint.rules.rbac.binding": "GIE052",
+    "gie_lint.rules.config.schema": "GIE060 GIE061",
+    "gie_lint.rules.config.plugins": "GIE062 GIE063 GIE067",
+    "gie_lint.rules.config.refs": "GIE064 GIE065",
+    "gie_lint.rules.config.values": "GIE066 GIE068",
+    "gie_lint.rules.routing.routes": "GIE070 GIE071 GIE072 GIE073",
+    "gie_lint.rules.routing.objectives": "GIE081 GIE083",
+    "gie_lint.rules.run.suppressions": "GIE920 GIE921",
+    "gie_lint.rules.run.identities": "GIE930",
+    "gie_lint.rules.run.crashed": "GIE999",
 }
 
 DOC = '''Checks a thing.

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from lint.cli.main import main
-from lint.engine import run as engine
-from lint.releases import builds
-from lint.result import Severity
+from gie_lint.cli.main import main
+from gie_lint.engine import run as engine
+from gie_lint.releases import builds
+from gie_lint.result import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = (ROOT / "tests/inputs/llm-d-router/stack.yaml").read_text(encoding="utf-8")

@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from lint.releases import catalog, flags, plugins, rbac_needs, versions
+from gie_lint.releases import catalog, flags, plugins, rbac_needs, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = ("releases", "epp_flags", "epc_plugins", "epp_rbac")

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from lint.releases import catalog, flags, plugins, rbac_needs, versions
+from gie_lint.releases import catalog, flags, plugins, rbac_needs, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {"llm-d-router": ("releases", "epp_flags", "epc_plugins", "epp_rbac"),

@@ -6,8 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from lint.reporters import github
-from lint.result import Finding, Severity
+from gie_lint.reporters import github
+from gie_lint.result import Finding, Severity
+
 from tests.reporting_helpers import BAD_POOL, isolated, run  # noqa: F401
 
 COMMAND = re.compile(r"^::(error|warning|notice) (file=[^:]*)::(.*)$")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from lint.reporters import markdown
-from lint.result import RuleInfo, Severity
-from lint.rules.registry import all_rules
+from gie_lint.reporters import markdown
+from gie_lint.result import RuleInfo, Severity
+from gie_lint.rules.registry import all_rules
+
 from tests.reporting_helpers import BAD_POOL, ROOT, isolated, run  # noqa: F401
 
 

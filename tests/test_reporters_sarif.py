@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from gie_lint.engine import run as engine
+from gie_lint.reporters import Options, sarif
+from gie_lint.rules.registry import all_rules
 
-from lint.engine import run as engine
-from lint.reporters import Options, sarif
-from lint.rules.registry import all_rules
 from tests.conftest import CORPUS, need_shared
 from tests.reporting_helpers import BAD_POOL, ROOT, SARIF_SCHEMA, isolated, run  # noqa: F401
 

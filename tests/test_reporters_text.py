@@ -6,7 +6,8 @@ import io
 import json
 from pathlib import Path
 
-from lint.cli import outputs
+from gie_lint.cli import outputs
+
 from tests.reporting_helpers import BAD_POOL, isolated, run  # noqa: F401
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema_rs
 import pytest
 import yaml
+from gie_lint.schema.catalog import tag_key
+from gie_lint.schema.generate import CrdConversionError, convert_node, dumps, generate, main
 
-from lint.schema.catalog import tag_key
-from lint.schema.generate import CrdConversionError, convert_node, dumps, generate, main
 from tests.conftest import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]

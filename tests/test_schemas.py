@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from gie_lint.schema.store import DEFINITIONS_ID, SchemaError, SchemaStore, resolve_kubernetes_version
 from referencing import Registry, Resource
 
-from lint.schema.store import DEFINITIONS_ID, SchemaError, SchemaStore, resolve_kubernetes_version
 from tests.conftest import need_shared
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -191,7 +191,7 @@ def mutated(item: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.slow
 def test_engines_agree(store: SchemaStore) -> None:
-    from lint.schema.jsonnode import json_compatible
+    from gie_lint.schema.jsonnode import json_compatible
 
     documents = [(name, json_compatible(d)) for name, d in corpus_documents()]
     known = [(name, d) for name, d in documents if store.lookup(d["apiVersion"], d["kind"])]

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from lint.source import files as source
-from lint.source.files import SourceError, discover, read
-from lint.source.resources import extract
-from lint.source.yamldoc import Mark
+from gie_lint.source import files as source
+from gie_lint.source.files import SourceError, discover, read
+from gie_lint.source.resources import extract
+from gie_lint.source.yamldoc import Mark
 
 
 def _write(path: Path, text: str | bytes = "kind: X\n") -> Path:

@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from gie_lint.cli.main import main
+from gie_lint.engine import run as engine
+from gie_lint.result import RunResult
+from gie_lint.source.files import SourceFile, discover, read
+from gie_lint.source.yamldoc import Mark
 
-from lint.cli.main import main
-from lint.engine import run as engine
-from lint.result import RunResult
-from lint.source.files import SourceFile, discover, read
-from lint.source.yamldoc import Mark
 from tests.conftest import under_ci
 
 INPUTS = Path(__file__).resolve().parent / "inputs" / "precision"

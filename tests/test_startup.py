@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("yaml", "jsonschema_rs", "cel", "jsonschema", "pathspec", "kubernetes_validate", "lint.rules.api",
-         "lint.engine.run", "lint.schema.store")
+HEAVY = ("yaml", "jsonschema_rs", "cel", "jsonschema", "pathspec", "kubernetes_validate", "gie_lint.rules.api",
+         "gie_lint.engine.run", "gie_lint.schema.store")
 
 
 def _modules(tmp_path: Path, *argv: str) -> set[str]:
-    code = ("import sys, contextlib, io\nfrom lint.cli.main import main\n"
+    code = ("import sys, contextlib, io\nfrom gie_lint.cli.main import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main({list(argv)!r})\n"
             "print('\\n'.join(sorted(sys.modules)))\n")
@@ -29,5 +29,5 @@ def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
 def test_check_without_config_skips_the_config_validators(tmp_path: Path) -> None:
     (tmp_path / "pool.yaml").write_text((ROOT / "examples/broken/pool-v1-legacy-fields.yaml").read_text())
     loaded = _modules(tmp_path, "check", "pool.yaml")
-    assert "lint.rules.api" in loaded
+    assert "gie_lint.rules.api" in loaded
     assert {"jsonschema", "pathspec"} & loaded == set()

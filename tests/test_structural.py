@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gie_lint.schema import structural
+from gie_lint.schema.structural import StructuralChecker, cel_property_name, parse_field_path
 
-from lint.schema import structural
-from lint.schema.structural import StructuralChecker, cel_property_name, parse_field_path
 from tests.conftest import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -207,8 +207,8 @@ def test_compact_tree_skips_schemas_without_extensions() -> None:
 
 def test_cel_is_imported_without_its_cli() -> None:
     """lint/schema/cel.py skips `cel`'s interactive CLI at import, yet `import cel.cli` still works after."""
-    code = ("import sys, lint.schema.structural, lint.schema.cel\n"
+    code = ("import sys, gie_lint.schema.structural, gie_lint.schema.cel\n"
             "assert 'cel.cli' not in sys.modules and not hasattr(sys.modules['cel'], 'cli')\n"
-            "assert lint.schema.structural.parse_field_path is lint.schema.cel.parse_field_path\n"
+            "assert gie_lint.schema.structural.parse_field_path is gie_lint.schema.cel.parse_field_path\n"
             "import cel.cli\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lint.engine import suppress
+from gie_lint.engine import suppress
+
 from tests.reporting_helpers import BAD_POOL, isolated, run  # noqa: F401
 
 ARGS = ("--gie-version", "v1.5.0", "--format", "json")

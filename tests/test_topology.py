@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from lint.engine import run as engine
-from lint.releases import versions
-from lint.source.files import read
-from lint.source.resources import extract
-from lint.topology import resolve
+from gie_lint.engine import run as engine
+from gie_lint.releases import versions
+from gie_lint.source.files import read
+from gie_lint.source.resources import extract
+from gie_lint.topology import resolve
 
 EPP_CONTAINER = """      containers:
       - name: epp
@@ -116,7 +115,7 @@ def test_the_issue_command_exits_1_with_a_finding_not_a_traceback(capsys: pytest
     import io
     import sys
 
-    from lint.cli.main import main
+    from gie_lint.cli.main import main
 
     stdin = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: !!bool maybe}\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
@@ -127,7 +126,7 @@ def test_the_issue_command_exits_1_with_a_finding_not_a_traceback(capsys: pytest
 
 
 def test_cronjob_replicas_come_from_its_job_template() -> None:
-    from lint.topology.replicas import count
+    from gie_lint.topology.replicas import count
 
     text = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '* * * * *'\n" \
            "  jobTemplate:\n    spec:\n      parallelism: 4\n      template: {spec: {containers: []}}\n"
@@ -137,7 +136,7 @@ def test_cronjob_replicas_come_from_its_job_template() -> None:
 
 
 def test_an_ignore_annotation_on_a_cronjob_pod_template_is_read() -> None:
-    from lint.engine.suppress import from_annotations
+    from gie_lint.engine.suppress import from_annotations
 
     text = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n" \
            "      template:\n        metadata:\n          annotations: {gie-lint.io/ignore: 'GIE040: on purpose'}\n"

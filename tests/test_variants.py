@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from gie_lint.engine import run as engine
+from gie_lint.settings.config import load
 
-from lint.engine import run as engine
-from lint.settings.config import load
 from tests.conftest import CORPUS, ROOT
 from tests.rules.test_fixtures import FIXTURES, _run
 

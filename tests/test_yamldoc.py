@@ -8,9 +8,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-
-from lint.source import files as source
-from lint.source.yamldoc import MAX_DEPTH, Document, Mark, parse_stream
+from gie_lint.source import files as source
+from gie_lint.source.yamldoc import MAX_DEPTH, Document, Mark, parse_stream
 
 
 def _one(text: str) -> Document:

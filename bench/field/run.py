@@ -391,7 +391,7 @@ def snapshot(checkout: Path, dest: Path) -> tuple[list[str], dict[str, str]]:
     python = next((c / ".venv" / "bin" / "python" for c in (checkout, PROJECT)
                    if (c / ".venv" / "bin" / "python").exists()), Path(sys.executable))
     cmd = [str(python), "-c",
-           "import sys; from lint.cli.main import main; sys.exit(main())"]
+           "import sys; from gie_lint.cli.main import main; sys.exit(main())"]
     return cmd, {"PYTHONPATH": str(dest)}
 
 

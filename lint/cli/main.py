@@ -12,21 +12,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from lint.cli import outputs, parser
+from gie_lint.cli import outputs, parser
 
 # Start-up time: `--version`, `--help` and usage errors need only argparse and the reporter names (cli/parser.py).
 # The engine, the rules, the schemas (jsonschema-rs, CEL) and the config loader are imported by the command that
 # needs them.
 if TYPE_CHECKING:
-    from lint.engine import run as engine
-    from lint.settings import config
+    from gie_lint.engine import run as engine
+    from gie_lint.settings import config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 # The errors that are a one-line exit 2 (besides UsageError and outputs.OutputError), by the module that defines
 # them: an error of a module that was never imported cannot have been raised, so none is imported to test it.
-_USAGE_ERRORS = (("lint.source.files", "SourceError"), ("lint.schema.catalog", "SchemaError"),
-                 ("lint.settings.config", "ConfigError"), ("lint.releases.versions", "VersionError"))
+_USAGE_ERRORS = (("gie_lint.source.files", "SourceError"), ("gie_lint.schema.catalog", "SchemaError"),
+                 ("gie_lint.settings.config", "ConfigError"), ("gie_lint.releases.versions", "VersionError"))
 
 
 class UsageError(Exception):
@@ -45,12 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
     try:
         if args.command == "rules":
-            from lint.cli import ruledocs
+            from gie_lint.cli import ruledocs
 
             sys.stdout.write(ruledocs.listing(args.format))
             return EXIT_OK
         if args.command == "rule":
-            from lint.cli import ruledocs
+            from gie_lint.cli import ruledocs
 
             try:
                 rule = ruledocs.lookup(args.rule)
@@ -59,18 +59,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(ruledocs.page(rule, args.format))
             return EXIT_OK
         if args.command == "versions":
-            from lint.cli import versions as known_versions
+            from gie_lint.cli import versions as known_versions
 
             sys.stdout.write(known_versions.render(args.format))
             return EXIT_OK
         if args.command == "config":
-            from lint.settings import show as config_show
+            from gie_lint.settings import show as config_show
 
             sys.stdout.write(config_show.render(*_settings(args), args))
             return EXIT_OK
         if args.command == "explain":
-            from lint.engine import run as engine
-            from lint.explain import render as explain  # the explain view is not needed by `check`
+            from gie_lint.engine import run as engine
+            from gie_lint.explain import render as explain  # the explain view is not needed by `check`
 
             cfg, cli_vars = _settings(args)
             sys.stdout.write(explain.render(engine.run(_specs(args, cfg, cli_vars)), args.format))
@@ -110,10 +110,10 @@ def _variables(pairs: list[str]) -> dict[str, str]:
 
 
 def _settings(args: argparse.Namespace) -> tuple[config.Config, dict[str, str]]:
-    from lint.settings import config
+    from gie_lint.settings import config
 
     if args.max_file_size is not None:
-        from lint.source import files
+        from gie_lint.source import files
 
         files.MAX_FILE_BYTES = args.max_file_size  # one process-wide bound, set once before any file is read
     cli_vars = _variables(args.var)
@@ -127,7 +127,7 @@ def _tokens(values: list[str] | None) -> tuple[str, ...] | None:
     """Repeatable, comma-separated flag values; None when the flag was not given."""
     if values is None:
         return None
-    from lint.rules import registry
+    from gie_lint.rules import registry
 
     tokens = tuple(token.strip() for value in values for token in value.split(",") if token.strip())
     for token in tokens:
@@ -137,7 +137,7 @@ def _tokens(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def _exclude(args: argparse.Namespace, cfg: config.Config) -> config.Excluder | None:
-    from lint.settings import config
+    from gie_lint.settings import config
 
     if args.exclude is not None:
         return config.Excluder(tuple(args.exclude), Path.cwd())
@@ -149,7 +149,7 @@ def _exclude(args: argparse.Namespace, cfg: config.Config) -> config.Excluder | 
 def _paths(args: argparse.Namespace) -> tuple[str, ...]:
     """PATHs, then each `--kustomize DIR` (read as its render, like a kustomization directory given as a PATH)."""
     for directory in args.kustomize:
-        from lint.source import kustomize
+        from gie_lint.source import kustomize
 
         if kustomize.root(directory) is None:
             names = ", ".join(kustomize.KUSTOMIZATION_NAMES)
@@ -160,14 +160,14 @@ def _paths(args: argparse.Namespace) -> tuple[str, ...]:
 def _templates(cfg: config.Config) -> config.Excluder | None:
     """The config's `templates:` patterns: files that are envsubst templates (every `$NAME` a placeholder)."""
     if cfg.templates and cfg.path is not None:
-        from lint.settings import config
+        from gie_lint.settings import config
 
         return config.Excluder(cfg.templates, cfg.path.resolve().parent)
     return None
 
 
 def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str]) -> list[engine.ScenarioSpec]:
-    from lint.engine import run as engine
+    from gie_lint.engine import run as engine
 
     exclude = _exclude(args, cfg)
     kubernetes_version = args.kubernetes_version or cfg.kubernetes_version
@@ -241,10 +241,10 @@ def _shown(path: Path | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from lint.engine import run as engine
-    from lint.reporters import REPORTERS, Options
-    from lint.result import Severity
-    from lint.rules import registry
+    from gie_lint.engine import run as engine
+    from gie_lint.reporters import REPORTERS, Options
+    from gie_lint.result import Severity
+    from gie_lint.rules import registry
 
     targets = outputs.targets(args.format)  # bad --format/--output combinations fail before any work
     cfg, cli_vars = _settings(args)

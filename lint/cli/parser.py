@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lint import __version__
-from lint.cli import outputs
-from lint.reporters import REPORTERS
+from gie_lint import __version__
+from gie_lint.cli import outputs
+from gie_lint.reporters import REPORTERS
 
 _KUSTOMIZE_HELP = ("lint the render of this kustomization directory (`kubectl kustomize DIR`, kubectl on PATH); "
                    "a kustomization directory given as a PATH is rendered too")

@@ -6,9 +6,9 @@ import json
 import textwrap
 from typing import Any
 
-from lint.reporters import markdown, rule_url
-from lint.result import RuleInfo
-from lint.rules import registry
+from gie_lint.reporters import markdown, rule_url
+from gie_lint.result import RuleInfo
+from gie_lint.rules import registry
 
 
 def as_data(rule: RuleInfo) -> dict[str, Any]:

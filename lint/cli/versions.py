@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lint.releases import builds
-from lint.schema import catalog
+from gie_lint.releases import builds
+from gie_lint.schema import catalog
 
 
 def _release_rows() -> list[dict[str, Any]]:

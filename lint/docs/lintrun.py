@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lint.cli import main as cli
-from lint.engine import run as engine
-from lint.engine.run import Run
-from lint.explain.model import model
-from lint.rules import registry
+from gie_lint.cli import main as cli
+from gie_lint.engine import run as engine
+from gie_lint.engine.run import Run
+from gie_lint.explain.model import model
+from gie_lint.rules import registry
 
 
 @dataclass

@@ -3,8 +3,8 @@
 `<!-- gie-lint:NAME key=value ... -->`, NAME one of `MARKERS`. `scenario=a,b` picks config scenarios (default:
 all of the run); `findings path=examples/broken` lists the demo run's findings under that path instead. An
 unknown marker, argument or scenario is reported through `warn` (a warning, so `mkdocs build --strict` fails)
-and replaced with a visible note. Tables and diagrams come from the explain document (`lint.explain.model`)
-and `lint.explain.render.mermaid`, the same ones `gie-lint explain` prints.
+and replaced with a visible note. Tables and diagrams come from the explain document (`gie_lint.explain.model`)
+and `gie_lint.explain.render.mermaid`, the same ones `gie-lint explain` prints.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from lint.docs.lintrun import Outcome
-from lint.docs.text import code, esc, link, relative
-from lint.explain import render
-from lint.explain.model import ROLES, _count_text, _plural
-from lint.reporters import markdown
-from lint.reporters.markdown import fenced
-from lint.result import Finding, RunResult, ScenarioResult
+from gie_lint.docs.lintrun import Outcome
+from gie_lint.docs.text import code, esc, link, relative
+from gie_lint.explain import render
+from gie_lint.explain.model import ROLES, _count_text, _plural
+from gie_lint.reporters import markdown
+from gie_lint.reporters.markdown import fenced
+from gie_lint.result import Finding, RunResult, ScenarioResult
 
 MARKER = re.compile(r"<!--\s*gie-lint:([A-Za-z][\w-]*)((?:\s+[\w-]+=[^\s>]*)*)\s*-->")
 _ARGS = re.compile(r"([\w-]+)=([^\s>]*)")

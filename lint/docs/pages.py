@@ -12,11 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lint.cli import main as cli
-from lint.docs.text import code, esc, link, relative
-from lint.reporters.markdown import fenced, rule_page
-from lint.result import Finding, RuleInfo
-from lint.settings.config import SCHEMA_FILE
+from gie_lint.cli import main as cli
+from gie_lint.docs.text import code, esc, link, relative
+from gie_lint.reporters.markdown import fenced, rule_page
+from gie_lint.result import Finding, RuleInfo
+from gie_lint.settings.config import SCHEMA_FILE
 
 
 def rule(info: RuleInfo) -> str:

@@ -20,6 +20,9 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from gie_lint.docs import markers, pages, releases
+from gie_lint.docs.lintrun import Outcome, lint
+from gie_lint.result import Severity
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,10 +31,6 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-
-from lint.docs import markers, pages, releases
-from lint.docs.lintrun import Outcome, lint
-from lint.result import Severity
 
 PAGES = ("rules", "manifests", "releases", "cli", "config")
 RULES_DIR, MANIFESTS_DIR, REFERENCE_DIR = "rules", "manifests", "reference"

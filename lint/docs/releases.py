@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lint.docs.text import code, esc
-from lint.releases import builds, plugins
-from lint.releases.versions import Release, ReleaseLine, in_force, in_window
-from lint.schema import catalog
+from gie_lint.docs.text import code, esc
+from gie_lint.releases import builds, plugins
+from gie_lint.releases.versions import Release, ReleaseLine, in_force, in_window
+from gie_lint.schema import catalog
 
 _LINE_SCHEMAS = {"gie": "gie", "llm-d-router": "llm-d-router"}
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from lint.result import Finding, Severity
-from lint.rules.api import (
+from gie_lint.result import Finding, Severity
+from gie_lint.rules.api import (
     ConfigRule,
     Crash,
     FileHit,
@@ -27,9 +27,9 @@ from lint.rules.api import (
     SourceRule,
     VariantsRule,
 )
-from lint.source.resources import Resource
-from lint.source.yamldoc import Mark
-from lint.topology.configs import EmbeddedConfig
+from gie_lint.source.resources import Resource
+from gie_lint.source.yamldoc import Mark
+from gie_lint.topology.configs import EmbeddedConfig
 
 Target = Resource | EmbeddedConfig
 

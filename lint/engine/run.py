@@ -8,19 +8,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from time import process_time
 
-from lint.engine import dispatch, suppress
-from lint.engine.suppress import Pending, Suppression
-from lint.releases import builds
-from lint.result import EppRelease, Finding, LintedObject, RunResult, ScenarioResult, Severity, Suppressed
-from lint.rules.api import Rule, RunReport, Scenario
-from lint.rules.registry import all_rules, known
-from lint.schema.store import SchemaOutcome, SchemaStore
-from lint.shape import JsonPath
-from lint.source.files import STDIN, discover, read_all
-from lint.source.placeholders import unresolved
-from lint.source.resources import Resource, extract
-from lint.topology import applied, resolve
-from lint.topology.workloads import pod_templates
+from gie_lint.engine import dispatch, suppress
+from gie_lint.engine.suppress import Pending, Suppression
+from gie_lint.releases import builds
+from gie_lint.result import EppRelease, Finding, LintedObject, RunResult, ScenarioResult, Severity, Suppressed
+from gie_lint.rules.api import Rule, RunReport, Scenario
+from gie_lint.rules.registry import all_rules, known
+from gie_lint.schema.store import SchemaOutcome, SchemaStore
+from gie_lint.shape import JsonPath
+from gie_lint.source.files import STDIN, discover, read_all
+from gie_lint.source.placeholders import unresolved
+from gie_lint.source.resources import Resource, extract
+from gie_lint.topology import applied, resolve
+from gie_lint.topology.workloads import pod_templates
 
 # An optional timing hook: (stage, what, CPU seconds), stage "sources" (files, YAML, resources, release choice),
 # "topology" or "schemas" with the scenario name, or "rule" with a rule id (its per-scenario checks). Unused, it

@@ -18,12 +18,12 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from lint.result import Finding, Suppressed
-from lint.rules.api import ANNOTATION, Rule, SuppressionUse
-from lint.shape import JsonPath
-from lint.source.files import SourceFile
-from lint.source.resources import Resource
-from lint.topology.workloads import POD_TEMPLATES
+from gie_lint.result import Finding, Suppressed
+from gie_lint.rules.api import ANNOTATION, Rule, SuppressionUse
+from gie_lint.shape import JsonPath
+from gie_lint.source.files import SourceFile
+from gie_lint.source.resources import Resource
+from gie_lint.topology.workloads import POD_TEMPLATES
 
 
 def _annotation_paths(kind: str) -> list[JsonPath]:

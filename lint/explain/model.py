@@ -14,14 +14,14 @@ import json
 import re
 from typing import Any
 
-from lint.engine.run import Run
-from lint.result import ScenarioResult
-from lint.rules.api import Scenario
-from lint.source.resources import Resource
-from lint.topology.model import Workload
-from lint.topology.model_servers import pd_role
-from lint.topology.replicas import Replicas, where
-from lint.topology.stacks import PoolStack
+from gie_lint.engine.run import Run
+from gie_lint.result import ScenarioResult
+from gie_lint.rules.api import Scenario
+from gie_lint.source.resources import Resource
+from gie_lint.topology.model import Workload
+from gie_lint.topology.model_servers import pd_role
+from gie_lint.topology.replicas import Replicas, where
+from gie_lint.topology.stacks import PoolStack
 
 FORMAT_VERSION = 1
 FORMATS = ("text", "json", "mermaid")

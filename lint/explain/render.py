@@ -1,4 +1,4 @@
-"""`gie-lint explain` rendered as text or Mermaid, from the document `lint.explain.model` builds.
+"""`gie-lint explain` rendered as text or Mermaid, from the document `gie_lint.explain.model` builds.
 
 Both read only the document, so text, JSON and Mermaid always agree.
 """
@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lint.engine.run import Run
-from lint.explain.model import ROLES, _count_text, _plural, model
-from lint.shape import encodable, printable
+from gie_lint.engine.run import Run
+from gie_lint.explain.model import ROLES, _count_text, _plural, model
+from gie_lint.shape import encodable, printable
 
 FORMATS = ("text", "json", "mermaid")
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from lint.releases import catalog
-from lint.releases.versions import Choice, Release, ReleaseLine, VersionError, line, parse
+from gie_lint.releases import catalog
+from gie_lint.releases.versions import Choice, Release, ReleaseLine, VersionError, line, parse
 
 # Tags that name no release but the line's development head.
 _HEAD_TAGS = frozenset({"main", "latest", "nightly", "dev"})

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-DATA_PACKAGE = "lint.releases.data"
+DATA_PACKAGE = "gie_lint.releases.data"
 # The data package's folder (a plain folder in every install; pathlib starts faster than importlib.resources).
 _DATA = Path(__file__).resolve().parent / "data"
 # The release lines the package ships; the first is the default line (`--gie-version`, pools, routes).

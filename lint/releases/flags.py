@@ -1,6 +1,6 @@
 """The EPP's flags per release, from `lint/releases/data/epp_flags.yaml`: names, types, defaults, parser.
 
-What a release's EPP accepts is data; `lint.topology.eppargs` parses a container's command line against
+What a release's EPP accepts is data; `gie_lint.topology.eppargs` parses a container's command line against
 the `FlagSet` of the release that judges it.
 """
 
@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lint.releases.versions import Release, ReleaseLine, in_force, in_window
-from lint.releases.versions import line as default_line
+from gie_lint.releases.versions import Release, ReleaseLine, in_force, in_window
+from gie_lint.releases.versions import line as default_line
 
 
 def camel_to_kebab(name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from lint.releases import catalog, versions
+from gie_lint.releases import catalog, versions
 
 
 def _facts() -> dict[str, Any]:

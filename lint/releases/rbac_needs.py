@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lint.releases.versions import Release, in_force, line, parse
+from gie_lint.releases.versions import Release, in_force, line, parse
 
 
 def needs_table() -> dict[str, Any]:

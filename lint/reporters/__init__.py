@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lint import DOCS_URL
-from lint.result import RunResult, Severity
-from lint.shape import encodable
+from gie_lint import DOCS_URL
+from gie_lint.result import RunResult, Severity
+from gie_lint.shape import encodable
 
 
 def docs_base() -> str:
-    """Where the rule pages live: `$GIE_LINT_DOCS_URL` (the site's root) or `lint.DOCS_URL`, plus `rules/`."""
+    """Where the rule pages live: `$GIE_LINT_DOCS_URL` (the site's root) or `gie_lint.DOCS_URL`, plus `rules/`."""
     return (os.environ.get("GIE_LINT_DOCS_URL") or DOCS_URL).rstrip("/") + "/rules/"
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def rule_url(rule_id: str, options: Options | None = None) -> str:
 
 
 def _registry() -> dict[str, Callable[[RunResult, Options], str]]:
-    from lint.reporters import github, json_report, junit, markdown, sarif, text
+    from gie_lint.reporters import github, json_report, junit, markdown, sarif, text
 
     renders = {"text": text.render, "json": json_report.render, "sarif": sarif.render, "junit": junit.render,
                "github": github.render, "markdown": markdown.render}

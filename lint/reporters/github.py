@@ -7,9 +7,9 @@ its own: each output line is exactly one annotation.
 
 from __future__ import annotations
 
-from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, RunResult, Severity
-from lint.shape import printable
+from gie_lint.reporters import DEFAULT_OPTIONS, Options
+from gie_lint.result import Finding, RunResult, Severity
+from gie_lint.shape import printable
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

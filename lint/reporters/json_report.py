@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lint import __version__
-from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, RunResult
+from gie_lint import __version__
+from gie_lint.reporters import DEFAULT_OPTIONS, Options
+from gie_lint.result import Finding, RunResult
 
 FORMAT_VERSION = 1
 

@@ -12,9 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, RunResult, ScenarioResult
-from lint.shape import encodable
+from gie_lint.reporters import DEFAULT_OPTIONS, Options
+from gie_lint.result import Finding, RunResult, ScenarioResult
+from gie_lint.shape import encodable
 
 _FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

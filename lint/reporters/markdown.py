@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, RuleInfo, RunResult, Suppressed
+from gie_lint.reporters import DEFAULT_OPTIONS, Options
+from gie_lint.result import Finding, RuleInfo, RunResult, Suppressed
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "`": "\\`", "\\": "\\\\", "*": "\\*", "_": "\\_",
             "[": "\\[", "]": "\\]"}

@@ -17,9 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from lint import __version__
-from lint.reporters import DEFAULT_OPTIONS, Options, markdown, rule_url
-from lint.result import Finding, RuleInfo, RunResult, Severity
+from gie_lint import __version__
+from gie_lint.reporters import DEFAULT_OPTIONS, Options, markdown, rule_url
+from gie_lint.result import Finding, RuleInfo, RunResult, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "gieLint/v1"

@@ -6,9 +6,9 @@ newlines) become visible escapes, so no value moves the cursor or prints a line 
 
 from __future__ import annotations
 
-from lint.reporters import DEFAULT_OPTIONS, Options
-from lint.result import Finding, RunResult, ScenarioResult, Severity, Suppressed
-from lint.shape import printable
+from gie_lint.reporters import DEFAULT_OPTIONS, Options
+from gie_lint.result import Finding, RunResult, ScenarioResult, Severity, Suppressed
+from gie_lint.shape import printable
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"

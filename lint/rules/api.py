@@ -1,7 +1,7 @@
 """The rule API: what a rule is, what its check receives, and what it yields.
 
 A rule is one declaration: a decorated check function whose docstring is its documentation
-(`lint.rules.docs` reads the sections). The scope decides the signature, so no check takes `Any`:
+(`gie_lint.rules.docs` reads the sections). The scope decides the signature, so no check takes `Any`:
 
     source    check(file)                  -> FileHit   problems met while reading one file
     resource  check(resource, scenario)    -> Hit       one object (only of the declared `kinds`)
@@ -10,7 +10,7 @@ A rule is one declaration: a decorated check function whose docstring is its doc
     variants  check(variant, base)         -> Hit       two scenarios, one declared a variant of the other
     run       check(report)                -> FileHit   what the engine itself observed (crashes, suppressions)
 
-The engine dispatches on the rule's class (one table in `lint.engine.dispatch`) and knows no rule id.
+The engine dispatches on the rule's class (one table in `gie_lint.engine.dispatch`) and knows no rule id.
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-from lint.releases.versions import Release
-from lint.result import RuleInfo, Severity
-from lint.rules.docs import RuleDocs, parse_docs
-from lint.schema.store import SchemaOutcome, SchemaStore
-from lint.schema.violation import Violation
-from lint.shape import JsonPath
-from lint.source.files import SourceFile
-from lint.source.resources import Resource
-from lint.topology import Topology
-from lint.topology.config_release import config_release
-from lint.topology.configs import EmbeddedConfig
+from gie_lint.releases.versions import Release
+from gie_lint.result import RuleInfo, Severity
+from gie_lint.rules.docs import RuleDocs, parse_docs
+from gie_lint.schema.store import SchemaOutcome, SchemaStore
+from gie_lint.schema.violation import Violation
+from gie_lint.shape import JsonPath
+from gie_lint.source.files import SourceFile
+from gie_lint.source.resources import Resource
+from gie_lint.topology import Topology
+from gie_lint.topology.config_release import config_release
+from gie_lint.topology.configs import EmbeddedConfig
 
-ANNOTATION = "gie-lint.io/ignore"  # the object annotation that suppresses findings (`lint.engine.suppress`)
+ANNOTATION = "gie-lint.io/ignore"  # the object annotation that suppresses findings (`gie_lint.engine.suppress`)
 _ID = re.compile(r"^GIE\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

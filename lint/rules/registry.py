@@ -12,15 +12,15 @@ import importlib
 import pkgutil
 from collections.abc import Iterable
 
-from lint.rules.api import Rule
+from gie_lint.rules.api import Rule
 
-_NOT_RULES = ("lint.rules.api", "lint.rules.docs", "lint.rules.registry")
+_NOT_RULES = ("gie_lint.rules.api", "gie_lint.rules.docs", "gie_lint.rules.registry")
 
 
 @functools.cache
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule of every module below `lint.rules`, sorted by id."""
-    import lint.rules as package
+    """Every rule of every module below `gie_lint.rules`, sorted by id."""
+    import gie_lint.rules as package
 
     found: dict[str, Rule] = {}
     names: dict[str, str] = {}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lint.shape import JsonPath
+from gie_lint.shape import JsonPath
 
 
 def _import_cel() -> Any:

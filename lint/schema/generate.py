@@ -1,6 +1,6 @@
 """Generate JSON Schemas (draft 2020-12) from upstream CustomResourceDefinitions.
 
-Run ``python -m lint.schema.generate --crds ../shared/crds --out schemas`` (``make schemas``). The output is
+Run ``python -m gie_lint.schema.generate --crds ../shared/crds --out schemas`` (``make schemas``). The output is
 committed, so the linter needs neither the CRDs nor network access at run time, and it is
 deterministic (sorted keys, fixed indent, no timestamps) so that a re-run is byte-identical and a test
 can prove the committed files match their inputs.
@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from lint.schema.catalog import tag_key
-from lint.schema.provenance import readme_text
+from gie_lint.schema.catalog import tag_key
+from gie_lint.schema.provenance import readme_text
 
 GIE_DIR = "gateway-api-inference-extension"
 GATEWAY_DIR = "gateway-api"
@@ -265,7 +264,7 @@ def _write(out_dir: Path, texts: dict[str, str]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[2]
-    parser = argparse.ArgumentParser(prog="python -m lint.schema.generate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m gie_lint.schema.generate", description=__doc__.splitlines()[0])
     parser.add_argument("--crds", type=Path, default=root.parent / "shared" / "crds",
                         help="folder with gateway-api-inference-extension/<tag>/, gateway-api/<tag>/<channel>/ "
                              "and llm-d-router/<tag>/")

@@ -7,7 +7,7 @@ import datetime
 import json
 from typing import Any
 
-from lint.shape import JsonPath
+from gie_lint.shape import JsonPath
 
 
 def json_compatible(value: Any) -> Any:

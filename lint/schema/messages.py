@@ -14,8 +14,8 @@ import json
 import re
 from typing import Any, Protocol
 
-from lint.schema.violation import Violation
-from lint.shape import JsonPath, dotted
+from gie_lint.schema.violation import Violation
+from gie_lint.shape import JsonPath, dotted
 
 
 class DescribedSchema(Protocol):

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import jsonschema_rs
-
-from lint.schema.catalog import (
+from gie_lint.schema.catalog import (
     GATEWAY_API,
     GATEWAY_API_CHANNELS,
     GIE,
@@ -31,11 +30,11 @@ from lint.schema.catalog import (
     schemas_dir,
     tag_key,
 )
-from lint.schema.jsonnode import IMPLIED_BY_TYPE, json_compatible, node_at
-from lint.schema.messages import is_broken_ref, violations_from_error
-from lint.schema.structural import StructuralChecker, StructuralResult, path_sort_key
-from lint.schema.violation import Violation
-from lint.shape import JsonPath
+from gie_lint.schema.jsonnode import IMPLIED_BY_TYPE, json_compatible, node_at
+from gie_lint.schema.messages import is_broken_ref, violations_from_error
+from gie_lint.schema.structural import StructuralChecker, StructuralResult, path_sort_key
+from gie_lint.schema.violation import Violation
+from gie_lint.shape import JsonPath
 
 DEFINITIONS_ID = "https://kubernetes.io/api/_definitions.json"
 

@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lint.schema.cel import CelRule, Resolver, cel_property_name, failure_reason, make_rule, rule_context, to_cel
-from lint.schema.cel import parse_field_path as parse_field_path  # re-exported: it lived here
-from lint.schema.violation import Violation
-from lint.shape import JsonPath
+from gie_lint.schema.cel import CelRule, Resolver, cel_property_name, failure_reason, make_rule, rule_context, to_cel
+from gie_lint.schema.cel import parse_field_path as parse_field_path  # re-exported: it lived here
+from gie_lint.schema.violation import Violation
+from gie_lint.shape import JsonPath
 
 MAX_DEPTH = 64  # deeper schemas/documents are not walked (both are tiny in practice)
 MAX_NODES = 200_000  # document nodes visited per check

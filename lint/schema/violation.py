@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lint.shape import JsonPath
+from gie_lint.shape import JsonPath
 
 
 @dataclass(frozen=True, order=True)

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lint.engine import suppress
-from lint.result import Severity
-from lint.rules import registry
-from lint.source.envsubst import substitute
-from lint.source.yamldoc import Mark, parse_stream
+from gie_lint.engine import suppress
+from gie_lint.result import Severity
+from gie_lint.rules import registry
+from gie_lint.source.envsubst import substitute
+from gie_lint.source.yamldoc import Mark, parse_stream
 
 if TYPE_CHECKING:  # pathspec is imported when patterns are matched, jsonschema when a config is invalid
     import pathspec

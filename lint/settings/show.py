@@ -7,8 +7,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from lint.rules import registry
-from lint.settings import config
+from gie_lint.rules import registry
+from gie_lint.settings import config
 
 
 def render(cfg: config.Config, cli_vars: Mapping[str, str], args: argparse.Namespace) -> str:

@@ -3,7 +3,7 @@
 Upstream e2e manifests are applied after `envsubst`; linting them raw would report `$E2E_NS` as a
 namespace. Substitution keeps every line where it was (values with newlines are not allowed to add
 lines), and a per-line column map lets findings point at the original text. Which `$NAME`s are placeholders at
-all is the caller's judgement (`leave`, see lint.source.evidence); this module only substitutes.
+all is the caller's judgement (`leave`, see gie_lint.source.evidence); this module only substitutes.
 """
 
 from __future__ import annotations

@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from lint.shape import JsonPath, as_list, dig
-from lint.source.envsubst import Placeholder
-from lint.source.spans import SpanIndex
-from lint.source.yamldoc import Document
+from gie_lint.shape import JsonPath, as_list, dig
+from gie_lint.source.envsubst import Placeholder
+from gie_lint.source.spans import SpanIndex
+from gie_lint.source.yamldoc import Document
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 _SHELL_FLAG = re.compile(r"^-[a-z]*c[a-z]*$")  # -c, -ec, -xc, -euxc: the next word is a script

@@ -2,8 +2,8 @@
 
 Everything that can go wrong with an input file before its documents are parsed (binary data, bad
 encoding, unrendered Helm templates, kustomizations, unresolved envsubst placeholders) becomes a
-`SourceIssue` of one `Issue` kind; the source rules (`lint.rules.source`) turn them into findings.
-A kustomization directory named as an input is rendered (`lint.source.kustomize`), and `read_all` leaves out the
+`SourceIssue` of one `Issue` kind; the source rules (`gie_lint.rules.source`) turn them into findings.
+A kustomization directory named as an input is rendered (`gie_lint.source.kustomize`), and `read_all` leaves out the
 patch files a kustomization among the inputs lists.
 """
 
@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lint.source import kustomize, templates
-from lint.source.envsubst import Substitution, substitute
-from lint.source.evidence import Evidence
-from lint.source.kustomize import KUSTOMIZATION_NAMES
-from lint.source.yamldoc import Document, Mark, parse_stream
+from gie_lint.source import kustomize, templates
+from gie_lint.source.envsubst import Substitution, substitute
+from gie_lint.source.evidence import Evidence
+from gie_lint.source.kustomize import KUSTOMIZATION_NAMES
+from gie_lint.source.yamldoc import Document, Mark, parse_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a 20k-object cluster dump is ~100 MiB

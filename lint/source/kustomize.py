@@ -14,8 +14,8 @@ import re
 import shutil
 import subprocess
 
-from lint.shape import as_list
-from lint.source.yamldoc import Mark, parse_stream
+from gie_lint.shape import as_list
+from gie_lint.source.yamldoc import Mark, parse_stream
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 RENDERED = " (kustomize)"  # the suffix of a rendered stream's name

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lint.shape import JsonPath, as_list, dig
-from lint.source.files import SourceFile
-from lint.source.yamldoc import Document, Mark
+from gie_lint.shape import JsonPath, as_list, dig
+from gie_lint.source.files import SourceFile
+from gie_lint.source.yamldoc import Document, Mark
 
 # Kinds that live outside namespaces: `--namespace` must not be applied to them.
 CLUSTER_SCOPED = frozenset({

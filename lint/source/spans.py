@@ -1,7 +1,7 @@
 """Where a position of a file stands in its YAML: inside a scalar (which one, of which style) or in a comment.
 
 The reader records, for each parsed document, the scalars that hold `$` or `{{` (`Document.spans`). Placeholder
-evidence (lint.source.evidence) and template detection (lint.source.templates) ask this index about the text as
+evidence (gie_lint.source.evidence) and template detection (gie_lint.source.templates) ask this index about the text as
 written, before anything is substituted. Scalars never overlap, so one bisection finds the one at a position.
 """
 
@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from lint.source.yamldoc import Document, Span
+from gie_lint.source.yamldoc import Document, Span
 
 _Position = tuple[int, int]  # (line, column), 1-based
 _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#")

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-
-from lint.shape import JsonPath
-from lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth
-from lint.source.limits import TooBig as _TooBig
-from lint.source.lines import LineTable, split_documents
+from gie_lint.shape import JsonPath
+from gie_lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth
+from gie_lint.source.limits import TooBig as _TooBig
+from gie_lint.source.lines import LineTable, split_documents
 
 try:  # libyaml is ~10x faster; marks and node graphs are identical.
     _Loader: type = yaml.CSafeLoader

@@ -1,5 +1,5 @@
 """The topology stage: a scenario's objects resolved once into typed, indexed views (see `resolve`)."""
 
-from lint.topology.resolve import Topology, applied, resolve
+from gie_lint.topology.resolve import Topology, applied, resolve
 
 __all__ = ["Topology", "applied", "resolve"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lint.releases import builds, plugins
-from lint.releases.versions import Release
-from lint.topology import epc_view
-from lint.topology.configs import EmbeddedConfig
-from lint.topology.epps import Epp
-from lint.topology.resolve import Topology
+from gie_lint.releases import builds, plugins
+from gie_lint.releases.versions import Release
+from gie_lint.topology import epc_view
+from gie_lint.topology.configs import EmbeddedConfig
+from gie_lint.topology.epps import Epp
+from gie_lint.topology.resolve import Topology
 
 
 def _one(epps: Iterable[Epp]) -> tuple[bool, Release | None]:

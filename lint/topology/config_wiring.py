@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from lint.releases import builds
-from lint.shape import JsonPath
-from lint.source.placeholders import unresolved
-from lint.source.resources import Resource
-from lint.topology.configs import CONFIG_TEXT_FLAGS, EmbeddedConfig
-from lint.topology.model import Container, Workload
+from gie_lint.releases import builds
+from gie_lint.shape import JsonPath
+from gie_lint.source.placeholders import unresolved
+from gie_lint.source.resources import Resource
+from gie_lint.topology.configs import CONFIG_TEXT_FLAGS, EmbeddedConfig
+from gie_lint.topology.model import Container, Workload
 
 CONFIG_FILE_FLAGS = ("--config-file", "-config-file", "--configFile", "-configFile")
 # The upstream GIE EPP image (any registry mirror); only its plugin registry is known here.

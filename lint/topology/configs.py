@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lint.shape import JsonPath
-from lint.source.resources import Resource
-from lint.source.yamldoc import Mark, Positions, parse_stream
-from lint.topology.workloads import WORKLOAD_KINDS, pod_templates
+from gie_lint.shape import JsonPath
+from gie_lint.source.resources import Resource
+from gie_lint.source.yamldoc import Mark, Positions, parse_stream
+from gie_lint.topology.workloads import WORKLOAD_KINDS, pod_templates
 
 EPC_KIND = "EndpointPickerConfig"
 CONFIG_TEXT_FLAGS = ("--config-text", "-config-text", "--configText", "-configText")

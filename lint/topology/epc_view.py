@@ -1,6 +1,6 @@
 """A normalised view of one EndpointPickerConfig: its plugin declarations, profiles, and paths by pattern.
 
-Shape only (no release facts): the config rules combine these views with `lint.releases.plugins`.
+Shape only (no release facts): the config rules combine these views with `gie_lint.releases.plugins`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lint.shape import JsonPath
-from lint.source.placeholders import unresolved
-from lint.topology.configs import elided
+from gie_lint.shape import JsonPath
+from gie_lint.source.placeholders import unresolved
+from gie_lint.topology.configs import elided
 
 
 @dataclass(frozen=True)

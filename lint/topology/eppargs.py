@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lint.releases.flags import FlagSet, any_release_type, canonical, flagset
-from lint.releases.versions import Release
-from lint.shape import JsonPath, decimal, dig
-from lint.source.placeholders import unresolved
-from lint.topology.model import Container, Workload
+from gie_lint.releases.flags import FlagSet, any_release_type, canonical, flagset
+from gie_lint.releases.versions import Release
+from gie_lint.shape import JsonPath, decimal, dig
+from gie_lint.source.placeholders import unresolved
+from gie_lint.topology.model import Container, Workload
 
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 _FALSE = {"0", "f", "F", "FALSE", "false", "False"}

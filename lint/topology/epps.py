@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lint.releases import builds
-from lint.releases import flags as flag_table
-from lint.releases.builds import Build
-from lint.releases.rbac_needs import needs
-from lint.releases.versions import Release
-from lint.shape import JsonPath
-from lint.source.resources import Resource
-from lint.topology import eppargs
-from lint.topology.eppargs import EppArgs, Flag
-from lint.topology.model import Container, Workload
+from gie_lint.releases import builds
+from gie_lint.releases import flags as flag_table
+from gie_lint.releases.builds import Build
+from gie_lint.releases.rbac_needs import needs
+from gie_lint.releases.versions import Release
+from gie_lint.shape import JsonPath
+from gie_lint.source.resources import Resource
+from gie_lint.topology import eppargs
+from gie_lint.topology.eppargs import EppArgs, Flag
+from gie_lint.topology.model import Container, Workload
 
 LE_FLAG = "ha-enable-leader-election"
 

@@ -1,7 +1,7 @@
 """The typed pieces of a scenario's topology: object identities, pools, pod templates and their containers.
 
-These are plain, frozen views of the objects; `lint.topology.workloads` builds them and
-`lint.topology.resolve` puts them into one indexed `Topology` per scenario.
+These are plain, frozen views of the objects; `gie_lint.topology.workloads` builds them and
+`gie_lint.topology.resolve` puts them into one indexed `Topology` per scenario.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lint.shape import JsonPath, as_dict, dicts, dig, key
-from lint.source.resources import Resource
+from gie_lint.shape import JsonPath, as_dict, dicts, dig, key
+from gie_lint.source.resources import Resource
 
 POOL = "InferencePool"
 V1_GROUP = "inference.networking.k8s.io"

@@ -16,10 +16,10 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lint.releases import builds
-from lint.shape import decimal
-from lint.source.placeholders import unresolved
-from lint.topology.model import Container, Pool, Workload
+from gie_lint.releases import builds
+from gie_lint.shape import decimal
+from gie_lint.source.placeholders import unresolved
+from gie_lint.topology.model import Container, Pool, Workload
 
 # Listen port when `--port` is not given (vLLM and sglang defaults; the simulator's is not confirmed).
 DEFAULT_PORTS = {"vllm": 8000, "sglang": 30000}

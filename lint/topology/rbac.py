@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lint.shape import JsonPath
-from lint.source.resources import Resource
-from lint.topology.eppargs import is_placeholder
-from lint.topology.model import Workload
+from gie_lint.shape import JsonPath
+from gie_lint.source.resources import Resource
+from gie_lint.topology.eppargs import is_placeholder
+from gie_lint.topology.model import Workload
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 _CACHE_KEY = "rbac"

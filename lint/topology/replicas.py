@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lint.shape import JsonPath
-from lint.source.resources import Resource
-from lint.topology.model import Workload
+from gie_lint.shape import JsonPath
+from gie_lint.source.resources import Resource
+from gie_lint.topology.model import Workload
 
 HPA = "HorizontalPodAutoscaler"
 # Kinds whose pod count is `spec.replicas` (defaulting to 1); a LeaderWorkerSet counts groups.

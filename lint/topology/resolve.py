@@ -21,21 +21,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lint.releases.versions import Release
-from lint.source.placeholders import unresolved
-from lint.source.resources import Resource
-from lint.topology import configs as config_finder
-from lint.topology import rbac as rbac_view
-from lint.topology import routing as routing_view
-from lint.topology.config_wiring import ConfigWiring, wire
-from lint.topology.configs import EmbeddedConfig
-from lint.topology.epps import Epp, epp_of
-from lint.topology.model import POOL, Duplicate, ObjectKey, Pool, Workload, object_key, string_map
-from lint.topology.rbac import Rbac
-from lint.topology.replicas import HPA, Replicas, autoscalers, count, replica_table
-from lint.topology.routing import Routing
-from lint.topology.stacks import PoolStack, pool_stack
-from lint.topology.workloads import pod_templates, pool
+from gie_lint.releases.versions import Release
+from gie_lint.source.placeholders import unresolved
+from gie_lint.source.resources import Resource
+from gie_lint.topology import configs as config_finder
+from gie_lint.topology import rbac as rbac_view
+from gie_lint.topology import routing as routing_view
+from gie_lint.topology.config_wiring import ConfigWiring, wire
+from gie_lint.topology.configs import EmbeddedConfig
+from gie_lint.topology.epps import Epp, epp_of
+from gie_lint.topology.model import POOL, Duplicate, ObjectKey, Pool, Workload, object_key, string_map
+from gie_lint.topology.rbac import Rbac
+from gie_lint.topology.replicas import HPA, Replicas, autoscalers, count, replica_table
+from gie_lint.topology.routing import Routing
+from gie_lint.topology.stacks import PoolStack, pool_stack
+from gie_lint.topology.workloads import pod_templates, pool
 
 Identity = tuple[str, str, str]  # kind, namespace, name
 

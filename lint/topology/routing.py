@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lint.shape import JsonPath, as_dict, dicts
-from lint.source.resources import Resource
-from lint.topology.model import POOL, V1_GROUP, string_map
+from gie_lint.shape import JsonPath, as_dict, dicts
+from gie_lint.source.resources import Resource
+from gie_lint.topology.model import POOL, V1_GROUP, string_map
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 X_GROUP = "inference.networking.x-k8s.io"

@@ -11,15 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from lint.shape import dicts, key, strings
-from lint.source.resources import Resource
-from lint.topology.model import Pool, Workload
-from lint.topology.rbac import Rbac
-from lint.topology.routing import Routing
+from gie_lint.shape import dicts, key, strings
+from gie_lint.source.resources import Resource
+from gie_lint.topology.model import Pool, Workload
+from gie_lint.topology.rbac import Rbac
+from gie_lint.topology.routing import Routing
 
 
 class StackSources(Protocol):
-    """The topology queries a stack is assembled from (`lint.topology.Topology` provides them)."""
+    """The topology queries a stack is assembled from (`gie_lint.topology.Topology` provides them)."""
 
     routing: Routing
     rbac: Rbac

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lint.releases import builds
-from lint.shape import JsonPath, dicts
-from lint.source.resources import Resource
-from lint.topology.model import V1_GROUP, V1ALPHA2, Container, EppRef, Pool, Workload, string_map
+from gie_lint.releases import builds
+from gie_lint.shape import JsonPath, dicts
+from gie_lint.source.resources import Resource
+from gie_lint.topology.model import V1_GROUP, V1ALPHA2, Container, EppRef, Pool, Workload, string_map
 
 # Kind → the paths of its pod templates (the parent of the template's `metadata` and `spec`).
 POD_TEMPLATES: dict[str, tuple[JsonPath, ...]] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, resource_rule
-from lint.source.resources import Resource
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, resource_rule
+from gie_lint.source.resources import Resource
 
 
 @resource_rule("GIE998", "crashing-test-rule", Severity.ERROR, kinds=("Service",))

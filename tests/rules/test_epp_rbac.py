@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lint.engine import run as engine
-from lint.releases import versions
-from lint.result import Finding, Severity
-from lint.source.files import read
-from lint.source.resources import extract
-from lint.topology import Topology, resolve
+from gie_lint.engine import run as engine
+from gie_lint.releases import versions
+from gie_lint.result import Finding, Severity
+from gie_lint.source.files import read
+from gie_lint.source.resources import extract
+from gie_lint.topology import Topology, resolve
 
 EPP = """
 apiVersion: apps/v1

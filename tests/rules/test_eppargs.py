@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lint.releases import versions
-from lint.topology import eppargs
-from lint.topology.model import Container
+from gie_lint.releases import versions
+from gie_lint.topology import eppargs
+from gie_lint.topology.model import Container
 
 _PATH = ("spec", "template", "spec", "containers", 0)
 
@@ -56,9 +56,9 @@ def test_quoted_values_are_a_warning() -> None:
     import tempfile
     from pathlib import Path
 
-    from lint.engine import run as engine
-    from lint.result import Severity
-    from lint.rules.registry import lookup as by_name
+    from gie_lint.engine import run as engine
+    from gie_lint.result import Severity
+    from gie_lint.rules.registry import lookup as by_name
 
     text = """apiVersion: apps/v1
 kind: Deployment

@@ -12,10 +12,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from gie_lint.engine import run as engine
+from gie_lint.result import RunResult
+from gie_lint.rules.registry import all_rules
 
-from lint.engine import run as engine
-from lint.result import RunResult
-from lint.rules.registry import all_rules
 from tests.rules.crashing import crashing_test_rule
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lint.releases import versions
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, config_rule
-from lint.rules.applies import APPLIES_CONFIG
-from lint.shape import as_list
-from lint.topology.configs import EmbeddedConfig, elided
+from gie_lint.releases import versions
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, config_rule
+from gie_lint.rules.applies import APPLIES_CONFIG
+from gie_lint.shape import as_list
+from gie_lint.topology.configs import EmbeddedConfig, elided
 
 LLMD_EPC_API_VERSION = "llm-d.ai/v1alpha1"
 

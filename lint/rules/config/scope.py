@@ -1,14 +1,14 @@
 """Which plugin registry judges a config (shared by the EndpointPickerConfig rules; not a rule module). The registry
-of each release is `lint.releases.plugins`, computed once per release there."""
+of each release is `gie_lint.releases.plugins`, computed once per release there."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.rules.api import Scenario
-from lint.topology import config_wiring
-from lint.topology.configs import EmbeddedConfig
-from lint.topology.model import Container
+from gie_lint.rules.api import Scenario
+from gie_lint.topology import config_wiring
+from gie_lint.topology.configs import EmbeddedConfig
+from gie_lint.topology.model import Container
 
 
 def upstream_registry_applies(config: EmbeddedConfig, scenario: Scenario, *, strict: bool = True) -> bool:

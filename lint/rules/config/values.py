@@ -5,13 +5,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from lint.releases import plugins as epc_facts
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, config_rule
-from lint.rules.applies import APPLIES_CONFIG
-from lint.source.placeholders import unresolved
-from lint.topology import epc_view
-from lint.topology.configs import EmbeddedConfig
+from gie_lint.releases import plugins as epc_facts
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, config_rule
+from gie_lint.rules.applies import APPLIES_CONFIG
+from gie_lint.source.placeholders import unresolved
+from gie_lint.topology import epc_view
+from gie_lint.topology.configs import EmbeddedConfig
 
 # GIE066 ---------------------------------------------------------------------------------------------
 

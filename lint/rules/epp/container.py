@@ -1,6 +1,6 @@
 """GIE034–GIE037: the EPP container around its flags (config mount, probes, declared ports).
 
-Every port and path is the *effective* flag value (given or the release's default) from `lint.topology.eppargs`;
+Every port and path is the *effective* flag value (given or the release's default) from `gie_lint.topology.eppargs`;
 values still holding placeholders are unknowable and skipped.
 """
 
@@ -10,15 +10,15 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_EPP
-from lint.shape import as_dict, decimal, dicts, key
-from lint.source.resources import Resource
-from lint.topology import eppargs
-from lint.topology.eppargs import EppArgs, Flag
-from lint.topology.model import Container, Workload
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_EPP
+from gie_lint.shape import as_dict, decimal, dicts, key
+from gie_lint.source.resources import Resource
+from gie_lint.topology import eppargs
+from gie_lint.topology.eppargs import EppArgs, Flag
+from gie_lint.topology.model import Container, Workload
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _PORT_FLAGS = (("grpc-port", "ext_proc gRPC"), ("grpc-health-port", "gRPC health"), ("metrics-port", "metrics"))

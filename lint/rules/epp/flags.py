@@ -2,7 +2,7 @@
 
 The EPP exits on an unknown flag (Go `flag` and pflag alike), on a legacy metric flag from v1.4, on two
 config sources, and on a malformed standalone mode; a few spellings parse but mean something else.
-Parsing and the per-release table live in `lint.topology.eppargs`; these rules only judge.
+Parsing and the per-release table live in `gie_lint.topology.eppargs`; these rules only judge.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from lint.releases import builds
-from lint.releases import flags as flag_table
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_EPP
-from lint.source.resources import Resource
-from lint.topology import eppargs
-from lint.topology.eppargs import EppArgs, Flag, is_placeholder
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.releases import builds
+from gie_lint.releases import flags as flag_table
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_EPP
+from gie_lint.source.resources import Resource
+from gie_lint.topology import eppargs
+from gie_lint.topology.eppargs import EppArgs, Flag, is_placeholder
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 
 def _unknowable(flag: Flag) -> bool:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lint.releases import catalog, versions
-from lint.releases.versions import Release
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_EPP
-from lint.rules.epp.container import grpc_probes
-from lint.topology import eppargs
-from lint.topology.epps import Epp
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.releases import catalog, versions
+from gie_lint.releases.versions import Release
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_EPP
+from gie_lint.rules.epp.container import grpc_probes
+from gie_lint.topology import eppargs
+from gie_lint.topology.epps import Epp
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 # GIE036 ---------------------------------------------------------------------------------------------
 

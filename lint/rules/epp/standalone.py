@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lint.releases import flags as flag_table
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_EPP
-from lint.shape import decimal, dig
-from lint.source.resources import Resource
-from lint.topology import eppargs
-from lint.topology.eppargs import EppArgs, is_placeholder
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.releases import flags as flag_table
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_EPP
+from gie_lint.shape import decimal, dig
+from gie_lint.source.resources import Resource
+from gie_lint.topology import eppargs
+from gie_lint.topology.eppargs import EppArgs, is_placeholder
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 # GIE038 ---------------------------------------------------------------------------------------------
 

@@ -1,24 +1,24 @@
 """GIE023, GIE025, GIE026: the EPP behind a pool's Service listens where the Service sends traffic and
 watches the pool's namespace and API group.
 
-These follow pool → EPP Service → EPP pods (`lint.topology.model`) and read effective flag values (given or the
-release's default) from `lint.topology.eppargs`; they stay silent when part of the chain is not linted.
+These follow pool → EPP Service → EPP pods (`gie_lint.topology.model`) and read effective flag values (given or the
+release's default) from `gie_lint.topology.eppargs`; they stay silent when part of the chain is not linted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.releases import flags as flag_table
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_EPP
-from lint.shape import decimal, dicts, key
-from lint.source.resources import Resource
-from lint.topology import eppargs
-from lint.topology.eppargs import EppArgs
-from lint.topology.epps import Epp, pool_namespace
-from lint.topology.model import POOL, Container, Pool, Workload
+from gie_lint.releases import flags as flag_table
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_EPP
+from gie_lint.shape import decimal, dicts, key
+from gie_lint.source.resources import Resource
+from gie_lint.topology import eppargs
+from gie_lint.topology.eppargs import EppArgs
+from gie_lint.topology.epps import Epp, pool_namespace
+from gie_lint.topology.model import POOL, Container, Pool, Workload
 
 
 def _pool_epps(scenario: Scenario) -> Iterator[tuple[Pool, Resource, Epp]]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.releases import plugins as epc_facts
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_POOL
-from lint.topology import Topology, epc_view
-from lint.topology.model import POOL, V1_GROUP, Pool
+from gie_lint.releases import plugins as epc_facts
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_POOL
+from gie_lint.topology import Topology, epc_view
+from gie_lint.topology.model import POOL, V1_GROUP, Pool
 
 H2C = "kubernetes.io/h2c"
 _GRPC_ENTRYPOINT = "vllm.entrypoints.grpc_server"

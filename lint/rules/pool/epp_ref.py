@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_POOL
-from lint.shape import JsonPath
-from lint.source.placeholders import unresolved
-from lint.topology import Topology
-from lint.topology.model import POOL, Pool
-from lint.topology.workloads import POOL_NAME_FLAGS
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_POOL
+from gie_lint.shape import JsonPath
+from gie_lint.source.placeholders import unresolved
+from gie_lint.topology import Topology
+from gie_lint.topology.model import POOL, Pool
+from gie_lint.topology.workloads import POOL_NAME_FLAGS
 
 
 def _has_epp(topology: Topology, namespace: str) -> bool:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_POOL
-from lint.source.placeholders import unresolved
-from lint.topology import Topology
-from lint.topology.model import POOL, Workload
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_POOL
+from gie_lint.source.placeholders import unresolved
+from gie_lint.topology import Topology
+from gie_lint.topology.model import POOL, Workload
 
 # Labels a controller adds to the pods it creates; a template cannot show them, so they are not judged.
 _CONTROLLER_KEYS = ("pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name",

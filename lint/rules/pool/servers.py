@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_POOL
-from lint.topology import Topology
-from lint.topology.model import POOL, Container, Pool, Workload
-from lint.topology.model_servers import engine, listen_ports, target_port_paths, tokens
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_POOL
+from gie_lint.topology import Topology
+from gie_lint.topology.model import POOL, Container, Pool, Workload
+from gie_lint.topology.model_servers import engine, listen_ports, target_port_paths, tokens
 
 
 def _labels(selector: dict[str, str]) -> str:

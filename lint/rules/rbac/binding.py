@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.rbac.watch import WATCHED
-from lint.source.resources import Resource
-from lint.topology.rbac import Account, Rbac
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.rbac.watch import WATCHED
+from gie_lint.source.resources import Resource
+from gie_lint.topology.rbac import Account, Rbac
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 
 def _carries_epp_rules(resolved: Rbac, binding: Resource) -> bool:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.releases import rbac_needs
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_LE
-from lint.rules.rbac.watch import judged_epps, rule_text, verbs_missing
-from lint.topology.epps import pool_namespace
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.releases import rbac_needs
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_LE
+from gie_lint.rules.rbac.watch import judged_epps, rule_text, verbs_missing
+from gie_lint.topology.epps import pool_namespace
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 
 @scenario_rule("GIE041", "epp-le-rbac", Severity.ERROR, kinds=WORKLOAD_KINDS,

@@ -12,17 +12,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lint.releases import rbac_needs
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_RBAC050, APPLIES_RBAC051
-from lint.shape import strings
-from lint.source.resources import Resource
-from lint.topology.eppargs import EppArgs
-from lint.topology.epps import Epp, pool_namespace, watched_pool_group
-from lint.topology.model import Container, Workload, string_map
-from lint.topology.rbac import Account, PolicyRule, Rbac
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.releases import rbac_needs
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_RBAC050, APPLIES_RBAC051
+from gie_lint.shape import strings
+from gie_lint.source.resources import Resource
+from gie_lint.topology.eppargs import EppArgs
+from gie_lint.topology.epps import Epp, pool_namespace, watched_pool_group
+from gie_lint.topology.model import Container, Workload, string_map
+from gie_lint.topology.rbac import Account, PolicyRule, Rbac
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 WATCHED = frozenset({"pods", "inferencepools", "inferencemodels", "inferenceobjectives", "inferencemodelrewrites"})
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_LE
-from lint.rules.replicas.leader_election import _LE, epp_objects
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_LE
+from gie_lint.rules.replicas.leader_election import _LE, epp_objects
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 # GIE047 ---------------------------------------------------------------------------------------------
 

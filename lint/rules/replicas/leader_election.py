@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_LE
-from lint.shape import JsonPath
-from lint.source.placeholders import unresolved
-from lint.source.resources import Resource
-from lint.topology.epps import Epp, pool_namespace
-from lint.topology.model import Container, Workload
-from lint.topology.replicas import Replicas, where
-from lint.topology.stacks import grants_leases
-from lint.topology.workloads import WORKLOAD_KINDS
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_LE
+from gie_lint.shape import JsonPath
+from gie_lint.source.placeholders import unresolved
+from gie_lint.source.resources import Resource
+from gie_lint.topology.epps import Epp, pool_namespace
+from gie_lint.topology.model import Container, Workload
+from gie_lint.topology.replicas import Replicas, where
+from gie_lint.topology.stacks import grants_leases
+from gie_lint.topology.workloads import WORKLOAD_KINDS
 
 _LE = "--ha-enable-leader-election"
 _LE_PROBES = {"liveness", "readiness"}

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.topology import Topology
-from lint.topology.model import POOL, Pool
-from lint.topology.replicas import Replicas
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.topology import Topology
+from gie_lint.topology.model import POOL, Pool
+from gie_lint.topology.replicas import Replicas
 
 
 def _selected(topology: Topology, pool: Pool) -> list[Replicas]:

@@ -15,12 +15,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, variants_rule
-from lint.shape import JsonPath, dotted
-from lint.source.placeholders import unresolved
-from lint.source.resources import Resource
-from lint.topology.stacks import PoolStack, grants_leases, identity
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, variants_rule
+from gie_lint.shape import JsonPath, dotted
+from gie_lint.source.placeholders import unresolved
+from gie_lint.source.resources import Resource
+from gie_lint.topology.stacks import PoolStack, grants_leases, identity
 
 LEADER_ELECTION = "leader-election"
 _PROBES = ("livenessProbe", "readinessProbe")

@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_OBJ
-from lint.rules.schema.objective import LLMD_GROUP
-from lint.shape import JsonPath, dicts
-from lint.source.placeholders import unresolved
-from lint.source.resources import Resource
-from lint.topology import Topology
-from lint.topology.model import Pool
-from lint.topology.model_servers import served_names
-from lint.topology.routing import OBJECTIVE_KINDS, POOL_GROUPS, ROUTE_KINDS
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_OBJ
+from gie_lint.rules.schema.objective import LLMD_GROUP
+from gie_lint.shape import JsonPath, dicts
+from gie_lint.source.placeholders import unresolved
+from gie_lint.source.resources import Resource
+from gie_lint.topology import Topology
+from gie_lint.topology.model import Pool
+from gie_lint.topology.model_servers import served_names
+from gie_lint.topology.routing import OBJECTIVE_KINDS, POOL_GROUPS, ROUTE_KINDS
 
 # GIE081 ---------------------------------------------------------------------------------------------
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.rules.applies import APPLIES_POOL
-from lint.source.placeholders import unresolved
-from lint.topology import Topology
-from lint.topology.routing import (
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.rules.applies import APPLIES_POOL
+from gie_lint.source.placeholders import unresolved
+from gie_lint.topology import Topology
+from gie_lint.topology.routing import (
     GATEWAY_GROUP,
     POOL_GROUPS,
     ROUTE_KINDS,

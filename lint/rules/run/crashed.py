@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import FileHit, RunReport, run_rule
+from gie_lint.result import Severity
+from gie_lint.rules.api import FileHit, RunReport, run_rule
 
 
 @run_rule("GIE999", "rule-crashed", Severity.WARNING)

@@ -1,6 +1,6 @@
 """GIE930: one object per identity in a scenario, since its files are applied together.
 
-The topology (`lint.topology.resolve.applied`) keeps the last copy of each identity, as `kubectl apply` of the
+The topology (`gie_lint.topology.resolve.applied`) keeps the last copy of each identity, as `kubectl apply` of the
 files in order leaves it, and builds every view from those; this rule says where the other copies are.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, scenario_rule
-from lint.source.resources import Resource
-from lint.topology.model import Duplicate
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, scenario_rule
+from gie_lint.source.resources import Resource
+from gie_lint.topology.model import Duplicate
 
 _NAME = ("metadata", "name")
 

@@ -1,11 +1,11 @@
-"""GIE920–GIE921: suppressions that do nothing, reported by the suppression stage (`lint.engine.suppress`)."""
+"""GIE920–GIE921: suppressions that do nothing, reported by the suppression stage (`gie_lint.engine.suppress`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import ANNOTATION, FileHit, RunReport, run_rule
+from gie_lint.result import Severity
+from gie_lint.rules.api import ANNOTATION, FileHit, RunReport, run_rule
 
 
 @run_rule("GIE920", "unused-suppression", Severity.WARNING)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from lint import shape
-from lint.rules.api import Hit, Scenario
-from lint.schema.violation import Violation
-from lint.shape import JsonPath
-from lint.source.resources import Resource
+from gie_lint import shape
+from gie_lint.rules.api import Hit, Scenario
+from gie_lint.schema.violation import Violation
+from gie_lint.shape import JsonPath
+from gie_lint.source.resources import Resource
 
 GIE_GROUPS = ("inference.networking.k8s.io", "inference.networking.x-k8s.io")
 V1_POOL = "inference.networking.k8s.io/v1"

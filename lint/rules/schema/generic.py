@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from lint.result import Severity
-from lint.rules.api import Claims, Hit, ResourceRule, Scenario, resource_rule
-from lint.rules.schema.claims import dotted, unknown_field
-from lint.schema.violation import Violation
-from lint.source.resources import Resource
+from gie_lint.result import Severity
+from gie_lint.rules.api import Claims, Hit, ResourceRule, Scenario, resource_rule
+from gie_lint.rules.schema.claims import dotted, unknown_field
+from gie_lint.schema.violation import Violation
+from gie_lint.source.resources import Resource
 
 # Kinds that are not Kubernetes objects or are judged by their own rules when no schema is known.
 _OWN_RULES = {"InferencePool", "InferenceModel", "InferenceObjective", "InferenceModelRewrite", "EndpointPickerConfig",
@@ -18,7 +18,7 @@ _OWN_RULES = {"InferencePool", "InferenceModel", "InferenceObjective", "Inferenc
 
 def _claimers() -> list[Claims]:
     """The `claims` of every schema rule but this one (looked up at run time: the registry imports this module)."""
-    from lint.rules.registry import all_rules
+    from gie_lint.rules.registry import all_rules
 
     return [rule.claims for rule in all_rules()
             if isinstance(rule, ResourceRule) and rule.claims is not None and rule is not schema_violation]

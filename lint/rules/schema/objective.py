@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, resource_rule
-from lint.rules.applies import APPLIES_OBJ
-from lint.rules.schema.claims import GIE_GROUPS, claimed_hits, dotted, unknown_field
-from lint.rules.schema.pool import pool_v1_shape, pool_v1alpha2_shape
-from lint.schema.violation import Violation
-from lint.source.resources import Resource
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, resource_rule
+from gie_lint.rules.applies import APPLIES_OBJ
+from gie_lint.rules.schema.claims import GIE_GROUPS, claimed_hits, dotted, unknown_field
+from gie_lint.rules.schema.pool import pool_v1_shape, pool_v1alpha2_shape
+from gie_lint.schema.violation import Violation
+from gie_lint.source.resources import Resource
 
 OBJECTIVE_KINDS = ("InferenceModel", "InferenceObjective", "InferenceModelRewrite")
 GIE_KINDS = ("InferencePool", "InferencePoolImport", *OBJECTIVE_KINDS)

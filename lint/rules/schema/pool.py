@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, resource_rule
-from lint.rules.applies import APPLIES_POOL
-from lint.rules.schema.claims import (
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, resource_rule
+from gie_lint.rules.applies import APPLIES_POOL
+from gie_lint.rules.schema.claims import (
     V1_POOL,
     V1ALPHA2_POOL,
     claimed_hits,
@@ -21,8 +21,8 @@ from lint.rules.schema.claims import (
     under,
     unknown_field,
 )
-from lint.schema.violation import Violation
-from lint.source.resources import Resource
+from gie_lint.schema.violation import Violation
+from gie_lint.source.resources import Resource
 
 POOL = "InferencePool"
 _V1_SELECTOR_KEYS = ("matchLabels",)

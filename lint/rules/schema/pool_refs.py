@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from lint.result import Severity
-from lint.rules.api import Hit, Scenario, resource_rule
-from lint.rules.applies import APPLIES_POOL
-from lint.rules.schema.claims import V1_POOL, claimed_hits, dotted, is_cel, missing_field, under
-from lint.rules.schema.pool import POOL, pool_of, spec_of
-from lint.schema.violation import Violation
-from lint.source.resources import Resource
+from gie_lint.result import Severity
+from gie_lint.rules.api import Hit, Scenario, resource_rule
+from gie_lint.rules.applies import APPLIES_POOL
+from gie_lint.rules.schema.claims import V1_POOL, claimed_hits, dotted, is_cel, missing_field, under
+from gie_lint.rules.schema.pool import POOL, pool_of, spec_of
+from gie_lint.schema.violation import Violation
+from gie_lint.source.resources import Resource
 
 
 def _claims_port_required(resource: Resource, violation: Violation) -> bool:

@@ -1,6 +1,6 @@
 """GIE900–GIE906: problems met while reading files, before any object exists.
 
-The reader (`lint.source.files`, `lint.source.yamldoc`) records what it met; these rules report it, and own
+The reader (`gie_lint.source.files`, `gie_lint.source.yamldoc`) records what it met; these rules report it, and own
 the wording of the document-level messages.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lint.result import Severity
-from lint.rules.api import FileHit, source_rule
-from lint.source.files import Issue, SourceFile
-from lint.source.resources import is_object
-from lint.source.yamldoc import Mark
+from gie_lint.result import Severity
+from gie_lint.rules.api import FileHit, source_rule
+from gie_lint.source.files import Issue, SourceFile
+from gie_lint.source.resources import is_object
+from gie_lint.source.yamldoc import Mark
 
 
 def _at(source: SourceFile, message: str, mark: Mark) -> FileHit:
