@@ -131,3 +131,13 @@ class RunResult:
         for finding in self.findings:
             counts[str(finding.severity)] += 1
         return counts
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 file`, `2 files`, `0 errors`: the count and the noun in the right number ("info" is uncountable)."""
+    return f"{number} {noun}" if number == 1 or noun == "info" else f"{number} {noun}s"
+
+
+def severity_summary(counts: dict[str, int]) -> str:
+    """`2 errors, 1 warning, 0 info` from RunResult.counts()."""
+    return ", ".join(counted(counts[name], name) for name in ("error", "warning", "info"))

@@ -184,7 +184,7 @@ def test_json_and_text_report_the_same_findings(capsys: pytest.CaptureFixture[st
 
 
 def test_json_file_level_finding_has_null_resource(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, data = _json(capsys, "check", "helm-template.yaml")
+    code, data = _json(capsys, "check", "helm-template.yaml", "--allow-empty")
     assert code == 0
     (finding,) = data["findings"]
     assert finding["rule_name"] == "template-not-rendered"
@@ -401,7 +401,7 @@ def test_usage_errors_in_a_real_process(workdir: Path, argv: list[str]) -> None:
 
 
 def test_binary_stdin_in_a_real_process(tmp_path: Path) -> None:
-    result = _process("check", "-", cwd=tmp_path, stdin=b"\x00\xff")
+    result = _process("check", "-", "--allow-empty", cwd=tmp_path, stdin=b"\x00\xff")
     out, err = result.stdout.decode(), result.stderr.decode()
     assert "Traceback" not in out + err
     assert err == ""
@@ -433,7 +433,7 @@ def test_empty_stdin(tmp_path: Path) -> None:
 
 
 def test_helm_template_file_is_one_finding_line(workdir: Path) -> None:
-    result = _process("check", "helm-template.yaml", cwd=workdir)
+    result = _process("check", "helm-template.yaml", "--allow-empty", cwd=workdir)
     out, err = result.stdout.decode(), result.stderr.decode()
     assert "Traceback" not in out + err
     assert err == ""
@@ -519,3 +519,60 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "--version")
     assert code == 0
     assert out.startswith("gie-lint ")
+
+
+def test_zero_resources_is_exit_2_even_with_findings(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unrendered chart folder: a GIE903 warning, 0 resources; it must not pass CI (exit 0) as it used to."""
+    (workdir / "chart").mkdir()
+    (workdir / "chart" / "deployment.yaml").write_text("{{- if .Values.epp }}\nkind: Deployment\n{{- end }}\n")
+    code, out, err = _run(capsys, "check", "chart")
+    assert code == 2 and "GIE903" in out
+    assert err == ("gie-lint: 0 resources checked in 1 file: nothing to lint "
+                   "(pass --allow-empty to accept an empty input)\n")
+    code, out, err = _run(capsys, "check", "chart", "--allow-empty")
+    assert (code, err) == (0, "") and "GIE903" in out  # a warning, below --fail-on error
+
+
+def test_exit_zero_reports_but_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    broken = str(ROOT / "examples" / "broken" / "pool-v1-legacy-fields.yaml")
+    code, out, _ = _run(capsys, "check", broken)
+    assert code == 1 and "error GIE002" in out
+    code, out, _ = _run(capsys, "check", "--exit-zero", broken)
+    assert code == 0 and "error GIE002" in out
+    code, _, err = _run(capsys, "check", "--exit-zero", str(ROOT / "missing.yaml"))
+    assert code == 2 and "missing.yaml" in err  # I/O errors still fail
+
+
+def test_counts_are_singular_and_plural(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run(capsys, "check", str(ROOT / "examples" / "broken" / "pool-v1-legacy-fields.yaml"))
+    assert "1 file, 1 resource checked: 2 findings (2 errors, 0 warnings, 0 info)" in out
+    assert "1 file, 1 resource, 2 findings" in out  # the scenario header
+    _, out, _ = _run(capsys, "check", str(ROOT / "examples" / "broken" / "objective-criticality.yaml"))
+    assert "1 finding (0 errors, 1 warning, 0 info)" in out
+
+
+def test_file_local_runs_only_what_one_file_settles(capsys: pytest.CaptureFixture[str]) -> None:
+    """A partial set of files: linted together they report the files that are missing (GIE041, GIE020)."""
+    files = [str(ROOT / "examples" / "epp-leader-election" / "deployment.yaml"),
+             str(ROOT / "examples" / "epp" / "rbac.yaml"), str(ROOT / "examples" / "epp" / "inferencepool.yaml")]
+    code, out, _ = _run(capsys, "check", *files)
+    assert code == 1 and "error GIE041" in out and "error GIE020" in out
+    code, out, _ = _run(capsys, "check", "--file-local", *files)
+    assert code == 0 and "GIE041" not in out and "GIE020" not in out
+    broken = str(ROOT / "examples" / "broken" / "pool-v1-legacy-fields.yaml")
+    code, out, _ = _run(capsys, "check", "--file-local", broken)
+    assert code == 1 and "error GIE002" in out  # per-object rules still run
+
+
+def test_config_shows_without_show(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = _run(capsys, "config")
+    assert code == 0 and out == _run(capsys, "config", "--show")[1] and "gie_version:" in out
+
+
+def test_help_lists_exit_codes_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in ((), ("check",)):
+        code, out, _ = _run(capsys, *argv, "--help")
+        assert code == 0 and "exit codes:" in out and "examples:" in out
+        assert "  2  usage, config or I/O error" in out
+    assert "lowest severity that makes the exit code 1" in _run(capsys, "check", "--help")[1]  # --fail-on help

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_hook_manifest() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "gie-lint" and hook["entry"] == "gie-lint check" and hook["types"] == ["yaml"]
+    scenarios, files = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert scenarios["id"] == "gie-lint" and scenarios["entry"] == "gie-lint check" and scenarios["types"] == ["yaml"]
+    assert files["id"] == "gie-lint-files" and files["entry"].startswith("gie-lint check ")
 
 
 def test_action_inputs() -> None:
@@ -62,7 +63,7 @@ def test_pre_commit_try_repo_offline(tmp_path: Path) -> None:
            "PIP_NO_BUILD_ISOLATION": "0", "PYTHONPATH": sysconfig.get_paths()["purelib"]}
     for name in ("GITHUB_ACTIONS", "NO_COLOR"):
         env.pop(name, None)
-    result = subprocess.run([pre_commit, "try-repo", str(hooks), "gie-lint", "--all-files"], cwd=work, env=env,
+    result = subprocess.run([pre_commit, "try-repo", str(hooks), "gie-lint-files", "--all-files"], cwd=work, env=env,
                             capture_output=True, text=True, timeout=600)
     out = result.stdout + result.stderr
     if "Could not find a version" in out or "No matching distribution" in out:
@@ -72,7 +73,36 @@ def test_pre_commit_try_repo_offline(tmp_path: Path) -> None:
     assert "gie-lint" in out and "Failed" in out
     (work / "pool.yaml").write_text((ROOT / "tests" / "inputs" / "pool-v1-fixed.yaml").read_text())
     _git("add", "-A", cwd=work)
-    fixed = subprocess.run([pre_commit, "try-repo", str(hooks), "gie-lint", "--all-files"], cwd=work, env=env,
+    fixed = subprocess.run([pre_commit, "try-repo", str(hooks), "gie-lint-files", "--all-files"], cwd=work, env=env,
                            capture_output=True, text=True, timeout=600)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr  # the fixed file passes the hook
     assert "Passed" in fixed.stdout and "error" not in fixed.stdout, fixed.stdout
+
+    # A partial commit: the leader-election EPP and RBAC without the lease Role, a pool without its EPP Service.
+    # Linted together these give GIE041 and GIE020 about files the commit does not hold; the files hook does not.
+    examples = ROOT / "examples"
+    for name, source in (("deployment.yaml", examples / "epp-leader-election" / "deployment.yaml"),
+                         ("rbac.yaml", examples / "epp" / "rbac.yaml"),
+                         ("pool.yaml", examples / "epp" / "inferencepool.yaml")):
+        (work / name).write_text(source.read_text())
+    _git("add", "-A", cwd=work)
+    partial = subprocess.run([pre_commit, "try-repo", str(hooks), "gie-lint-files", "--all-files"], cwd=work,
+                             env=env, capture_output=True, text=True, timeout=600)
+    assert partial.returncode == 0, partial.stdout + partial.stderr
+    assert "GIE041" not in partial.stdout and "GIE020" not in partial.stdout, partial.stdout
+    # The scenarios hook lints the config's scenarios whole, staged files or not: the same files, declared as one
+    # deployment, give the cross-file findings; user args cannot drop a flag the hook needs.
+    (work / ".gie-lint.yaml").write_text("scenarios:\n  deploy:\n    files: [deployment.yaml, rbac.yaml, pool.yaml]\n")
+    _git("add", "-A", cwd=work)
+    whole = subprocess.run([pre_commit, "try-repo", str(hooks), "gie-lint", "--all-files"], cwd=work, env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert whole.returncode == 1, whole.stdout + whole.stderr
+    assert "error GIE041" in whole.stdout and "error GIE020" in whole.stdout, whole.stdout
+
+
+def test_hooks_entries_hold_the_flags_they_need() -> None:
+    """`args:` replaces a hook's default args, so a needed flag in `args` could be dropped by any user."""
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert hooks["gie-lint"]["pass_filenames"] is False
+    assert "args" not in hooks["gie-lint"] and "args" not in hooks["gie-lint-files"]
+    assert {"--allow-empty", "--per-file", "--file-local"} <= set(hooks["gie-lint-files"]["entry"].split())

@@ -176,7 +176,7 @@ def test_experimental_only_fields_and_kinds_get_the_hint(manifest: Path, capsys:
     assert any(line.startswith("gw.yaml:6:3: error GIE910 schema-violation: spec.tls: `tls` is an experimental-channel"
                                f" field of Gateway API v1.4.1: {HINT}") for line in lines)
     code, lines = _lines(capsys, "--gateway-api-version", "1.4", "--gateway-api-channel", "experimental")
-    assert code == 0 and lines[-1].startswith("1 files, 3 resources checked: 0 findings")
+    assert code == 0 and lines[-1].startswith("1 file, 3 resources checked: 0 findings")
     _, lines = _lines(capsys, "--gateway-api-version", "1.2")
     tls = next(line for line in lines if ": spec.tls: " in line)
     assert "unknown field `tls`: remove it" in tls and "Gateway API v1.5.1 has it (standard channel): if your " \

@@ -70,7 +70,7 @@ def test_text_output_is_deterministic_with_a_line_per_file(isolated: Path, capsy
     assert [line.split(":")[0] for line in lines[:3]] == ["scenario testdata/a.yaml", "scenario testdata/b.yaml",
                                                           "scenario testdata/nested/c.yaml"]
     assert lines[3].startswith("testdata/nested/c.yaml:17:16: error GIE072 route-parentref-gateway: ")
-    assert lines[4] == "3 files, 6 resources checked: 1 finding (1 errors, 0 warnings, 0 info)"
+    assert lines[4] == "3 files, 6 resources checked: 1 finding (1 error, 0 warnings, 0 info)"
     assert first == run(capsys, "check", "testdata", "--per-file", "--gie-version", "v1.5.0")
     # Scenarios follow the PATHs as given; a file named twice is linted once; the findings are the same.
     assert again[1].splitlines()[3:] == lines[3:] and len(again[1].splitlines()) == len(lines)

@@ -111,7 +111,7 @@ def test_text_summary_and_show_suppressed(isolated: Path, capsys) -> None:  # ty
     (isolated / "pool.yaml").write_text(_annotated('"GIE005: patched"'))
     code, out, _ = run(capsys, "check", "pool.yaml", "--gie-version", "v1.5.0")
     assert code == 0
-    assert out.splitlines()[-1] == ("1 files, 1 resources checked: 0 findings (0 errors, 0 warnings, 0 info; "
+    assert out.splitlines()[-1] == ("1 file, 1 resource checked: 0 findings (0 errors, 0 warnings, 0 info; "
                                     "1 suppressed)")
     assert "suppressed by" not in out
     _, shown, _ = run(capsys, "check", "pool.yaml", "--gie-version", "v1.5.0", "--show-suppressed")

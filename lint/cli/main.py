@@ -240,6 +240,10 @@ def _shown(path: Path | None) -> str:
         return str(path)
 
 
+# The rule scopes whose findings one file can settle alone (`--file-local`): no scenario, variants or run rule.
+FILE_LOCAL_SCOPES = frozenset({"source", "resource", "config"})
+
+
 def _check(args: argparse.Namespace) -> int:
     from gie_lint.engine import run as engine
     from gie_lint.reporters import REPORTERS, Options
@@ -253,11 +257,12 @@ def _check(args: argparse.Namespace) -> int:
     ignore = _tokens(args.ignore)
     rules = registry.selected(select if select is not None else cfg.select,
                                   ignore if ignore is not None else cfg.ignore)
+    if args.file_local:  # cross-file rules on a part of a deployment would report what the rest provides
+        rules = tuple(rule for rule in rules if rule.scope in FILE_LOCAL_SCOPES)
     result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress).result
-    if result.resources == 0 and not result.findings and not result.suppressed and not args.allow_empty:
-        # Nothing was linted and nothing explains why (a finding would: binary input, a template...).
-        raise UsageError(f"0 resources checked in {result.files} file{'' if result.files == 1 else 's'}: "
-                         f"nothing to lint (pass --allow-empty to accept an empty input)")
+    empty = result.resources == 0 and not args.allow_empty
+    if empty and not result.findings and not result.suppressed:
+        raise _nothing_linted(result.files)  # and nothing to report first
     threshold = Severity.parse(args.fail_on)
     color = outputs.use_color(args.color)
     rendered = []
@@ -266,4 +271,17 @@ def _check(args: argparse.Namespace) -> int:
                           show_suppressed=args.show_suppressed, fail_on=threshold, srcroot=Path.cwd())
         rendered.append((target, REPORTERS[target.format](result, options)))
     outputs.write(rendered)
+    if empty:
+        # Nothing was linted (an unrendered chart, a wrong folder): the findings above (a template, binary input)
+        # say why, but a run that checked nothing fails, whatever else it found.
+        raise _nothing_linted(result.files)
+    if args.exit_zero:
+        return EXIT_OK
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+
+
+def _nothing_linted(files: int) -> UsageError:
+    from gie_lint.result import counted
+
+    return UsageError(f"0 resources checked in {counted(files, 'file')}: nothing to lint "
+                      f"(pass --allow-empty to accept an empty input)")

@@ -21,8 +21,23 @@ def file_size(text: str) -> int:
     return int(number) << {"": 0, "K": 10, "M": 20, "G": 30}[unit]
 
 
+EXIT_CODES = """exit codes:
+  0  no finding at or above --fail-on (or --exit-zero)
+  1  at least one finding at or above --fail-on
+  2  usage, config or I/O error, or 0 resources checked without --allow-empty (one line on stderr)"""
+
+EXAMPLES = """examples:
+  gie-lint check manifests/                     files and folders
+  helm template epp ./chart | gie-lint check -  stdin
+  gie-lint check --format sarif --output r.sarif --format text
+  gie-lint explain --scenario default           why each replica count
+  gie-lint rule GIE040                          one rule's documentation"""
+
+
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gie-lint", description="Lint Gateway API Inference Extension manifests.")
+    parser = argparse.ArgumentParser(prog="gie-lint", description="Lint Gateway API Inference Extension manifests.",
+                                     epilog=f"{EXIT_CODES}\n\n{EXAMPLES}",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"gie-lint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -54,35 +69,46 @@ def parser() -> argparse.ArgumentParser:
                           help="lint each file of PATHs as its own scenario, for folders of unrelated files "
                                "(default: the config's per_file, else off)")
 
-    check = commands.add_parser("check", parents=[settings], help="lint manifests (files, folders, or - for stdin)")
+    check = commands.add_parser("check", parents=[settings], help="lint manifests (files, folders, or - for stdin)",
+                                epilog=f"{EXIT_CODES}\n\n{EXAMPLES}",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
     check.add_argument("--kustomize", action="append", default=[], metavar="DIR", help=_KUSTOMIZE_HELP)
     check.add_argument("--scenario", action="append", default=[], help="lint this config scenario (repeatable)")
     outputs.add_arguments(check, REPORTERS)
-    check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error")
+    check.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+                       help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="report findings but exit 0 (usage, config and I/O errors still exit 2)")
     check.add_argument("--quiet", "-q", action="store_true", help="print only findings (and errors)")
     check.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings and why")
     check.add_argument("--allow-empty", action="store_true", help="0 resources checked is not an error")
+    check.add_argument("--file-local", action="store_true",
+                       help="run only the checks one file settles alone (sources, schemas, per-object and config "
+                            "rules), for linting some files of a deployment, as a pre-commit hook on staged files")
 
     rules = commands.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                       help="output format (default: text)")
 
     rule = commands.add_parser("rule", help="show one rule's documentation (by id or name)")
     rule.add_argument("rule", metavar="RULE", help="rule id (GIE040) or name (epp-replicas-without-le)")
-    rule.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    rule.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                      help="output format (default: text)")
 
     known = commands.add_parser("versions", help="list every release line and release gie-lint judges, and the "
                                                  "bundled schema versions")
-    known.add_argument("--format", choices=["text", "json"], default="text")
+    known.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
 
     show = commands.add_parser("config", parents=[settings], help="show the effective configuration")
-    show.add_argument("--show", action="store_true", required=True,
-                      help="print every effective setting and where it came from")
+    show.add_argument("--show", action="store_true",
+                      help="print every effective setting and where it came from (the default; kept for scripts)")
 
     explain = commands.add_parser("explain", parents=[settings],
                                   help="show each pool's request path, replicas and leader election, and why")
     explain.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads stdin")
     explain.add_argument("--kustomize", action="append", default=[], metavar="DIR", help=_KUSTOMIZE_HELP)
     explain.add_argument("--scenario", action="append", default=[], help="explain this config scenario (repeatable)")
-    explain.add_argument("--format", choices=["text", "json", "mermaid"], default="text")
+    explain.add_argument("--format", choices=["text", "json", "mermaid"], default="text",
+                         help="output format (default: text)")
     return parser

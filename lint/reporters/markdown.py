@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from gie_lint.reporters import DEFAULT_OPTIONS, Options
-from gie_lint.result import Finding, RuleInfo, RunResult, Suppressed
+from gie_lint.result import Finding, RuleInfo, RunResult, Suppressed, counted, severity_summary
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "`": "\\`", "\\": "\\\\", "*": "\\*", "_": "\\_",
             "[": "\\[", "]": "\\]"}
@@ -58,9 +58,9 @@ def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
         lines.append("No findings.")
     if not options.quiet:
         counts = result.counts()
-        lines += ["", f"{result.files} files, {result.resources} resources checked: {len(result.findings)} findings "
-                      f"({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info; "
-                      f"{len(result.suppressed)} suppressed)"]
+        lines += ["", f"{counted(result.files, 'file')}, {counted(result.resources, 'resource')} checked: "
+                      f"{counted(len(result.findings), 'finding')} "
+                      f"({severity_summary(counts)}; {len(result.suppressed)} suppressed)"]
     return "\n".join(lines) + "\n"
 
 

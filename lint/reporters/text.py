@@ -7,7 +7,7 @@ newlines) become visible escapes, so no value moves the cursor or prints a line 
 from __future__ import annotations
 
 from gie_lint.reporters import DEFAULT_OPTIONS, Options
-from gie_lint.result import Finding, RunResult, ScenarioResult, Severity, Suppressed
+from gie_lint.result import Finding, RunResult, ScenarioResult, Severity, Suppressed, counted, severity_summary
 from gie_lint.shape import printable
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -40,8 +40,8 @@ def header_lines(result: RunResult) -> list[str]:
                      f"({scenario.gie_version_reason}); Kubernetes {scenario.kubernetes_version} schemas "
                      f"({scenario.kubernetes_version_reason}); "
                      f"{_gateway_api(scenario)}"
-                     f"{len(scenario.files)} files, {len(scenario.objects)} resources, "
-                     f"{len(scenario.findings)} findings"
+                     f"{counted(len(scenario.files), 'file')}, {counted(len(scenario.objects), 'resource')}, "
+                     f"{counted(len(scenario.findings), 'finding')}"
                      f"{suppressed}")
         lines += [f"  EPP {e.resource} ({e.file}:{e.line}): {e.release} ({e.reason})" for e in scenario.epps]
     return lines
@@ -56,11 +56,10 @@ def _gateway_api(scenario: ScenarioResult) -> str:
 
 def summary_line(result: RunResult) -> str:
     counts = result.counts()
-    total = len(result.findings)
-    plural = "" if total == 1 else "s"
     suppressed = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
-    return (f"{result.files} files, {result.resources} resources checked: {total} finding{plural} "
-            f"({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info{suppressed})")
+    return (f"{counted(result.files, 'file')}, {counted(result.resources, 'resource')} checked: "
+            f"{counted(len(result.findings), 'finding')} ({severity_summary(counts)}{suppressed})")
+
 
 
 def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
