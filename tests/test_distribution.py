@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -106,3 +107,57 @@ def test_hooks_entries_hold_the_flags_they_need() -> None:
     assert hooks["gie-lint"]["pass_filenames"] is False
     assert "args" not in hooks["gie-lint"] and "args" not in hooks["gie-lint-files"]
     assert {"--allow-empty", "--per-file", "--file-local"} <= set(hooks["gie-lint-files"]["entry"].split())
+
+
+def _action_env(tmp_path: Path, **inputs: str) -> dict[str, str]:
+    """A fake GitHub Actions runner environment for the action's lint step."""
+    for name in ("output", "summary", "path", "temp"):
+        (tmp_path / name).touch() if name != "temp" else (tmp_path / name).mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))}
+    env.update(GITHUB_ACTIONS="true", GITHUB_ACTION_PATH=str(ROOT), GITHUB_OUTPUT=str(tmp_path / "output"),
+               GITHUB_STEP_SUMMARY=str(tmp_path / "summary"), GITHUB_PATH=str(tmp_path / "path"),
+               RUNNER_TEMP=str(tmp_path / "temp"),
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")  # what install.sh puts first
+    env.update({f"INPUT_{k.upper()}": v for k, v in inputs.items()})
+    return env
+
+
+def _step(action: dict, step_id: str) -> str:
+    (step,) = [s for s in action["runs"]["steps"] if s.get("id") == step_id]
+    return step["run"]
+
+
+@pytest.mark.slow
+def test_action_lint_step_in_a_fake_runner(tmp_path: Path) -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert any(s.get("uses", "").startswith("actions/setup-python@") for s in action["runs"]["steps"])
+    lint_env = {name.removeprefix("INPUT_") for name in next(
+        s for s in action["runs"]["steps"] if s.get("id") == "lint")["env"]}
+    assert {"PATHS", "CONFIG", "SCENARIO", "GIE_VERSION", "LLM_D_ROUTER_VERSION", "VARIABLES", "NAMESPACE",
+            "FAIL_ON", "FORMAT", "UPLOAD_SARIF"} <= lint_env
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy2(ROOT / "examples" / "broken" / "pool-v1-legacy-fields.yaml", repo / "pool.yaml")
+    run = tmp_path / "runner"
+    run.mkdir()
+    env = _action_env(run, paths="pool.yaml", upload_sarif="true", sarif_file="out.sarif", fail_on="error",
+                      variables="A=1\nB=two words", namespace="serving", format="github")
+    result = subprocess.run(["bash", "-c", _step(action, "lint")], cwd=repo, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr  # the error fails the step
+    assert "::error file=pool.yaml,line=17,col=3" in result.stdout  # annotations on the log
+    outputs = dict(line.split("=", 1) for line in (run / "output").read_text().splitlines())
+    assert outputs == {"sarif-file": "out.sarif", "errors": "2", "warnings": "0", "info": "0", "resources": "1"}
+    assert json.loads((repo / "out.sarif").read_text())["runs"][0]["results"]
+    summary = (run / "summary").read_text()
+    assert "GIE002" in summary and "pool.yaml" in summary  # the Markdown reporter as the job summary
+    assert not (ROOT / "out.sarif").exists()
+
+    (repo / "pool.yaml").write_text((ROOT / "tests" / "inputs" / "pool-v1-fixed.yaml").read_text())
+    (run / "output").write_text("")
+    clean = subprocess.run(["bash", "-c", _step(action, "lint")], cwd=repo,
+                           env={**env, "INPUT_UPLOAD_SARIF": "false"}, capture_output=True, text=True, timeout=300)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert (run / "output").read_text().splitlines()[:1] == ["errors=0"]
+    assert clean.stdout == "::notice title=gie-lint::1 file, 1 resource checked: 0 findings " \
+                           "(0 errors, 0 warnings, 0 info)\n"  # a clean run is one line on the log

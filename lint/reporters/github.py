@@ -8,6 +8,7 @@ its own: each output line is exactly one annotation.
 from __future__ import annotations
 
 from gie_lint.reporters import DEFAULT_OPTIONS, Options
+from gie_lint.reporters.text import summary_line
 from gie_lint.result import Finding, RunResult, Severity
 from gie_lint.shape import printable
 
@@ -35,4 +36,6 @@ def command(finding: Finding) -> str:
 
 
 def render(result: RunResult, options: Options = DEFAULT_OPTIONS) -> str:
+    if not result.findings:  # a clean run says so on the log, instead of logging nothing at all
+        return f"::notice title=gie-lint::{escape_data(summary_line(result))}\n"
     return "".join(command(finding) + "\n" for finding in result.findings)
