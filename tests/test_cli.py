@@ -576,3 +576,14 @@ def test_help_lists_exit_codes_and_examples(capsys: pytest.CaptureFixture[str]) 
         assert code == 0 and "exit codes:" in out and "examples:" in out
         assert "  2  usage, config or I/O error" in out
     assert "lowest severity that makes the exit code 1" in _run(capsys, "check", "--help")[1]  # --fail-on help
+
+
+def test_did_you_mean_for_flags_and_scenarios(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = _run(capsys, "check", "--fial-on", "warning", "x.yaml")
+    assert code == 2 and err.rstrip().endswith("unrecognized arguments: --fial-on (did you mean --fail-on?)")
+    code, _, err = _run(capsys, "check", "--bogus-flag")
+    assert code == 2 and "did you mean" not in err  # no hint when nothing is close
+    monkeypatch.chdir(ROOT)
+    code, _, err = _run(capsys, "check", "--scenario", "defualt")
+    assert code == 2 and "unknown scenario 'defualt' (did you mean 'default'? defined: default, leader-election)" in err

@@ -6,6 +6,7 @@ Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 usage, config or I/O e
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -192,7 +193,9 @@ def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str
     names = args.scenario or list(cfg.scenarios)
     unknown = [n for n in names if n not in cfg.scenarios]
     if unknown:
-        raise UsageError(f"unknown scenario {unknown[0]!r} (defined: {', '.join(cfg.scenarios)})")
+        close = difflib.get_close_matches(unknown[0], list(cfg.scenarios), 1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise UsageError(f"unknown scenario {unknown[0]!r} ({hint}defined: {', '.join(cfg.scenarios)})")
     specs = []
     for name in names:
         scenario = cfg.scenarios[name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import NoReturn
 
 from gie_lint import __version__
 from gie_lint.cli import outputs
@@ -34,14 +35,39 @@ EXAMPLES = """examples:
   gie-lint rule GIE040                          one rule's documentation"""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a "did you mean" for a mistyped option, as ruff and kubeconform users expect."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments: "):
+            import difflib  # only on this error path: `--version` and `--help` start fast
+
+            known = sorted(_option_strings(self))
+            hints = [close[0] for word in message.removeprefix("unrecognized arguments: ").split()
+                     if word.startswith("--") and (close := difflib.get_close_matches(word.split("=")[0], known, 1))]
+            if hints:
+                message += f" (did you mean {', '.join(dict.fromkeys(hints))}?)"
+        super().error(message)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every long option of `parser` and of its commands."""
+    found = {o for action in parser._actions for o in action.option_strings if o.startswith("--")}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                found |= _option_strings(command)
+    return found
+
+
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gie-lint", description="Lint Gateway API Inference Extension manifests.",
+    parser = _Parser(prog="gie-lint", description="Lint Gateway API Inference Extension manifests.",
                                      epilog=f"{EXIT_CODES}\n\n{EXAMPLES}",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"gie-lint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    settings = argparse.ArgumentParser(add_help=False)  # what `check` and `config --show` both resolve
+    settings = _Parser(add_help=False)  # what `check` and `config --show` both resolve
     settings.add_argument("--config", type=Path,
                           help="config file (default: nearest .gie-lint.yaml or pyproject.toml [tool.gie-lint])")
     settings.add_argument("--gie-version", help="GIE release, e.g. v1.0.0 (default: from the EPP image tag)")
