@@ -243,10 +243,6 @@ def _shown(path: Path | None) -> str:
         return str(path)
 
 
-# The rule scopes whose findings one file can settle alone (`--file-local`): no scenario, variants or run rule.
-FILE_LOCAL_SCOPES = frozenset({"source", "resource", "config"})
-
-
 def _check(args: argparse.Namespace) -> int:
     from gie_lint.engine import run as engine
     from gie_lint.reporters import REPORTERS, Options
@@ -261,7 +257,7 @@ def _check(args: argparse.Namespace) -> int:
     rules = registry.selected(select if select is not None else cfg.select,
                                   ignore if ignore is not None else cfg.ignore)
     if args.file_local:  # cross-file rules on a part of a deployment would report what the rest provides
-        rules = tuple(rule for rule in rules if rule.scope in FILE_LOCAL_SCOPES)
+        rules = registry.file_local(rules)
     result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress).result
     empty = result.resources == 0 and not args.allow_empty
     if empty and not result.findings and not result.suppressed:

@@ -84,3 +84,12 @@ def selected(select: Iterable[str] | None, ignore: Iterable[str]) -> tuple[Rule,
     chosen = all_rules() if select is None else tuple(matching(select))
     dropped = {rule.id for rule in matching(ignore)}
     return tuple(rule for rule in chosen if rule.id not in dropped)
+
+
+# The rule scopes whose findings one file can settle alone (`check --file-local`): no scenario, variants or run rule.
+FILE_LOCAL_SCOPES = frozenset({"source", "resource", "config"})
+
+
+def file_local(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    """The rules of `rules` that judge one file at a time."""
+    return tuple(rule for rule in rules if rule.scope in FILE_LOCAL_SCOPES)
