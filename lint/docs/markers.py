@@ -73,7 +73,12 @@ def replicas(outcome: Outcome, names: list[str], links: Links) -> str:
                         f"{'–' if w.get('standbys') is None else w['standbys']} | {links.location(w['at'])} |")
     whys = [f"* **{esc(s['name'])}**, {esc(p['ref'])}: {esc(p['why'])}." for s in outcome.doc["scenarios"]
             if s["name"] in names for p in s["pools"]]
-    return "\n".join(rows + ([""] + whys if whys else []))
+    # The author's own reason, written beside the number, next to the derived one above.
+    stated = [f"* **{esc(s['name'])}**, {esc(w['ref'])} ({links.location(w['stated']['at'])}): "
+              f"*{esc(w['stated']['reason'])}*" for s in outcome.doc["scenarios"] if s["name"] in names
+              for w in _workloads(s) if w["stated"]]
+    return "\n".join(rows + ([""] + whys if whys else []) + (["", "As the manifests' authors state it:", ""] + stated
+                                                              if stated else []))
 
 
 def _doc(outcome: Outcome, names: list[str]) -> dict[str, Any]:

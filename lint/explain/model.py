@@ -15,8 +15,10 @@ import re
 from typing import Any
 
 from gie_lint.engine.run import Run
+from gie_lint.explain.graph import graph
 from gie_lint.result import ScenarioResult
 from gie_lint.rules.api import Scenario
+from gie_lint.source.comments import comment_beside
 from gie_lint.source.resources import Resource
 from gie_lint.topology.model import Workload
 from gie_lint.topology.model_servers import pd_role
@@ -37,12 +39,20 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _stated(resource: Resource, path: tuple[Any, ...], written: bool) -> dict[str, Any] | None:
+    """The author's own comment beside a count (`replicas: 3  # <-- 3 vLLM pods`), shown as the stated reason."""
+    reason = comment_beside(resource, path) if written else None
+    return None if reason is None else {"reason": reason, "at": where(resource, path)}
+
+
 def _replicas(replicas: Replicas) -> dict[str, Any]:
-    entry: dict[str, Any] = {"replicas": replicas.count, "set": replicas.written, "at": replicas.location, "hpa": None}
+    entry: dict[str, Any] = {"replicas": replicas.count, "set": replicas.written, "at": replicas.location, "hpa": None,
+                             "stated": _stated(replicas.resource, replicas.path, replicas.written)}
     if replicas.hpa is not None:
         hpa = replicas.hpa
         entry["hpa"] = {**_ref(hpa.resource), "min": hpa.min_replicas, "max": hpa.max_replicas,
-                        "min_at": hpa.min_location, "max_at": hpa.max_location}
+                        "min_at": hpa.min_location, "max_at": hpa.max_location,
+                        "stated": _stated(hpa.resource, ("spec", "maxReplicas"), True)}
     return entry
 
 
@@ -137,8 +147,10 @@ def _scenario(result: ScenarioResult, scenario: Scenario) -> dict[str, Any]:
         images = " ".join(c.image for c in workload.containers)
         role = "endpoint-picker" if workload.epp else "gateway" if _GATEWAY_IMAGE.search(images) else "other"
         others.append(_workload(scenario, workload, role))
+    request = graph(scenario)
     return {"name": result.name, "gie_version": result.gie_version, "pools": pools,
-            "other_workloads": others, "note": None if pools else "no InferencePool in this scenario"}
+            "other_workloads": others, "note": None if pools else "no InferencePool in this scenario",
+            "graph": {"nodes": request["nodes"], "edges": request["edges"]}, "unresolved": request["unresolved"]}
 
 
 def _differences(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ class BackendRef:
     name: str
     namespace: str  # effective: written, or the route's
     port: int | None
+    weight: int | None = None  # None: not written (Gateway API defaults it to 1)
 
     @property
     def is_pool(self) -> bool:
@@ -191,11 +192,11 @@ def _route(route: Resource, view: Routing) -> None:
             if not isinstance(ref, dict) or not isinstance(ref.get("name"), str):
                 continue
             path: JsonPath = ("spec", "rules", r, "backendRefs", b)
-            group = ref.get("group")
-            port = ref.get("port")
+            group, port, weight = ref.get("group"), ref.get("port"), ref.get("weight")
             backend = BackendRef(
                 route, path, r, group if isinstance(group, str) else None, str(ref.get("kind") or "Service"),
-                ref["name"], str(ref.get("namespace") or route.namespace), port if isinstance(port, int) else None)
+                ref["name"], str(ref.get("namespace") or route.namespace), port if isinstance(port, int) else None,
+                weight if isinstance(weight, int) and not isinstance(weight, bool) else None)
             view.backends.append(backend)
             if backend.is_pool:
                 view._to_pool.setdefault((backend.namespace, backend.name), []).append(backend)

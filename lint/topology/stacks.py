@@ -13,9 +13,10 @@ from typing import Protocol
 
 from gie_lint.shape import dicts, key, strings
 from gie_lint.source.resources import Resource
+from gie_lint.topology.listeners import Attachment, attach
 from gie_lint.topology.model import Pool, Workload
 from gie_lint.topology.rbac import Rbac
-from gie_lint.topology.routing import Routing
+from gie_lint.topology.routing import BackendRef, Routing
 
 
 class StackSources(Protocol):
@@ -33,8 +34,10 @@ class StackSources(Protocol):
 @dataclass
 class PoolStack:
     pool: Pool
-    routes: list[Resource] = field(default_factory=list)  # HTTPRoutes with a backendRef to the pool
-    gateways: list[Resource] = field(default_factory=list)  # their parent Gateways
+    routes: list[Resource] = field(default_factory=list)  # HTTPRoutes with a backendRef that resolves to the pool
+    gateways: list[Resource] = field(default_factory=list)  # the Gateways those routes attach to
+    backends: list[BackendRef] = field(default_factory=list)  # the backendRefs that resolve to the pool
+    attachments: list[Attachment] = field(default_factory=list)  # the routes' parentRefs that attach to a listener
     epp_service: Resource | None = None
     epps: list[Workload] = field(default_factory=list)  # EPP pod templates behind the Service
     service_accounts: list[Resource] = field(default_factory=list)
@@ -80,14 +83,28 @@ def _add(found: list[Resource], resource: Resource | None) -> None:
         found.append(resource)
 
 
+def resolves_to(ref: BackendRef, pool: Pool, routing: Routing) -> bool:
+    """Does a gateway resolve this backendRef to `pool`? Group, kind, namespace and name match, and a
+    cross-namespace reference is not refused by the ReferenceGrants linted there."""
+    if not (ref.is_pool and ref.group == pool.resource.group and (ref.namespace, ref.name) == (pool.namespace,
+                                                                                              pool.name)):
+        return False
+    return not ref.cross_namespace or routing.granted(ref.route, ref) is not False
+
+
 def pool_stack(sources: StackSources, pool: Pool) -> PoolStack:
     stack = PoolStack(pool)
-    for ref in sources.routing.backends_to_pool(pool.namespace, pool.name):
+    routing = sources.routing
+    stack.backends = [ref for ref in routing.backends_to_pool(pool.namespace, pool.name)
+                      if resolves_to(ref, pool, routing)]
+    for ref in stack.backends:
         _add(stack.routes, ref.route)
     for route in stack.routes:
-        for parent in sources.routing.parents_of(route):
-            gateway = sources.routing.gateway(parent.namespace, parent.name) if parent.kind == "Gateway" else None
-            _add(stack.gateways, gateway.resource if gateway is not None else None)
+        for parent in routing.parents_of(route):
+            attachment = attach(parent, routing)
+            if attachment.listeners:
+                stack.attachments.append(attachment)
+                _add(stack.gateways, attachment.gateway.resource if attachment.gateway is not None else None)
     stack.epp_service = sources.epp_service(pool)
     if stack.epp_service is not None:
         stack.epps = _unique_workloads([w for w in sources.epp_workloads(stack.epp_service) if w.epp])

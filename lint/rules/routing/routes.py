@@ -14,15 +14,13 @@ from gie_lint.rules.api import Hit, Scenario, scenario_rule
 from gie_lint.rules.applies import APPLIES_POOL
 from gie_lint.source.placeholders import unresolved
 from gie_lint.topology import Topology
+from gie_lint.topology.listeners import attach
 from gie_lint.topology.routing import (
     GATEWAY_GROUP,
     POOL_GROUPS,
     ROUTE_KINDS,
     BackendRef,
-    Listener,
-    ParentRef,
     Routing,
-    admits_kind,
 )
 
 
@@ -143,46 +141,6 @@ def route_backendref_port(scenario: Scenario) -> Iterator[Hit]:
 
 # GIE072 ---------------------------------------------------------------------------------------------
 
-def _admits_namespace(listener: Listener, gateway_ns: str, route_ns: str, view: Routing) -> bool | None:
-    if listener.allowed_from == "All":
-        return True
-    if listener.allowed_from == "Same":
-        return gateway_ns == route_ns
-    labels = view.namespace_labels.get(route_ns)
-    if listener.allowed_from != "Selector" or listener.selector is None or labels is None:
-        return None  # unknown namespace labels or selector form: cannot tell
-    return all(labels.get(k) == v for k, v in listener.selector.items())
-
-
-def _parent_problem(ref: ParentRef, view: Routing) -> str | None:
-    gateway = view.gateway(ref.namespace, ref.name)
-    if gateway is None or not gateway.listeners:
-        return None  # not among the linted files
-    named = ", ".join(f"{listener.name}:{listener.port}" for listener in gateway.listeners)
-    listeners = list(gateway.listeners)
-    if ref.section is not None:
-        listeners = [listener for listener in listeners if listener.name == ref.section]
-        if not listeners:
-            return f"Gateway {ref.namespace}/{ref.name} has no listener named `{ref.section}` (listeners: {named})"
-    if ref.port is not None:
-        listeners = [listener for listener in listeners if listener.port == ref.port]
-        if not listeners:
-            return f"no listener of Gateway {ref.namespace}/{ref.name} has port {ref.port} (listeners: {named})"
-    kind = ref.route.kind
-    kinds = [admits_kind(listener, kind) for listener in listeners]
-    if all(k is False for k in kinds):
-        return f"no listener of Gateway {ref.namespace}/{ref.name} admits {kind}s (check `protocol` and " \
-               "`allowedRoutes.kinds`)"
-    spaces = [_admits_namespace(listener, ref.namespace, ref.route.namespace, view)
-              for listener, k in zip(listeners, kinds, strict=True) if k is not False]
-    if spaces and all(s is False for s in spaces):
-        froms = sorted({listener.allowed_from for listener in listeners})
-        return f"Gateway {ref.namespace}/{ref.name} admits routes from namespace {ref.route.namespace} on no " \
-               f"listener (`allowedRoutes.namespaces.from: {'/'.join(froms)}`); allow it (e.g. `from: All`) " \
-               "or create the route in the Gateway's namespace"
-    return None
-
-
 @scenario_rule("GIE072", "route-parentref-gateway", Severity.ERROR, kinds=ROUTE_KINDS,
     applies=APPLIES_POOL)
 def route_parentref_gateway(scenario: Scenario) -> Iterator[Hit]:
@@ -215,7 +173,7 @@ def route_parentref_gateway(scenario: Scenario) -> Iterator[Hit]:
     for ref in view.parents:
         if ref.group != GATEWAY_GROUP or ref.kind != "Gateway" or unresolved(ref.name) or unresolved(ref.namespace):
             continue
-        problem = _parent_problem(ref, view)
+        problem = attach(ref, view).problem
         if problem:
             yield Hit(ref.path, f"{problem}; the route is not Accepted", target=ref.route)
 
