@@ -205,7 +205,9 @@ def test_explain_shows_the_p_d_role_of_model_servers(tmp_path: Path, capsys: pyt
     assert main(["explain", str(path)]) == 0
     out = capsys.readouterr().out
     assert "model server     Deployment llm/qwen-decode (decode): 2 replicas" in out
-    assert out.count("endpoint picker") == 1  # the disaggregation sidecar's pod is no endpoint picker
+    # the disaggregation sidecar's pod is a model server, not a second endpoint picker
+    assert out.count("endpoint picker  Deployment") == 1
+    assert "endpoint picker: Service llm/router-epp → Deployment llm/router-epp\n" in out
 
 
 def test_lwepp_answers_only_its_own_health_service(tmp_path: Path) -> None:

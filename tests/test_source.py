@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from gie_lint.source import files as source
 from gie_lint.source.files import SourceError, discover, read
+from gie_lint.source.positions import Mark
 from gie_lint.source.resources import extract
-from gie_lint.source.yamldoc import Mark
 
 
 def _write(path: Path, text: str | bytes = "kind: X\n") -> Path:

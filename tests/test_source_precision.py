@@ -15,7 +15,7 @@ from gie_lint.cli.main import main
 from gie_lint.engine import run as engine
 from gie_lint.result import RunResult
 from gie_lint.source.files import SourceFile, discover, read
-from gie_lint.source.yamldoc import Mark
+from gie_lint.source.positions import Mark
 
 from tests.conftest import under_ci
 

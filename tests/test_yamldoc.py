@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 from gie_lint.source import files as source
-from gie_lint.source.yamldoc import MAX_DEPTH, Document, Mark, parse_stream
+from gie_lint.source.positions import Mark
+from gie_lint.source.yamldoc import MAX_DEPTH, Document, parse_stream
 
 
 def _one(text: str) -> Document:

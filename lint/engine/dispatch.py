@@ -27,8 +27,8 @@ from gie_lint.rules.api import (
     SourceRule,
     VariantsRule,
 )
+from gie_lint.source.positions import Mark
 from gie_lint.source.resources import Resource
-from gie_lint.source.yamldoc import Mark
 from gie_lint.topology.configs import EmbeddedConfig
 
 Target = Resource | EmbeddedConfig

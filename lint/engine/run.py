@@ -74,16 +74,18 @@ def _epp_releases(scenario: Scenario) -> tuple[EppRelease, ...]:
     return tuple(found)
 
 
-def _images(resources: Iterable[Resource]) -> list[tuple[str, str]]:
-    """(image, file:line) of every container of every pod template, in file order (for the release choice)."""
-    found = []
+def _images(resources: Iterable[Resource]) -> Iterator[tuple[str, Callable[[], str]]]:
+    """(image, where it is written) of every container of every pod template, in file order (for the release
+    choice); the `file:line` is computed only when asked."""
     for resource in resources:
         for workload in pod_templates(resource):
             for container in workload.containers:
                 if container.image:
-                    line = resource.locate((*container.path, "image")).line
-                    found.append((container.image, f"{resource.file}:{line}"))
-    return found
+                    yield container.image, _where(resource, (*container.path, "image"))
+
+
+def _where(resource: Resource, path: JsonPath) -> Callable[[], str]:
+    return lambda: f"{resource.file}:{resource.locate(path).line}"
 
 
 def _validate(resources: Iterable[Resource], store: SchemaStore) -> dict[int, SchemaOutcome]:

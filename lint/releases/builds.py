@@ -10,7 +10,7 @@ release facts then say nothing they could not defend for every release.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from gie_lint.releases import catalog
@@ -111,16 +111,17 @@ def gie_api_of(release: Release) -> Release | None:
     return line().release(tag) if isinstance(tag, str) else None
 
 
-def choose(requested: str | None, requested_from: str, images: Iterable[tuple[str, str]]) -> Choice:
+def choose(requested: str | None, requested_from: str, images: Iterable[tuple[str, Callable[[], str]]]) -> Choice:
     """The GIE release that judges pools, objectives and routes: `--gie-version` (or config) wins; else the GIE
     API of the first EPP image with a readable release (a GIE EPP's own tag; for llm-d-router or lwepp, the GIE
-    CRDs that release ships); else the newest GIE release, said so."""
+    CRDs that release ships); else the newest GIE release, said so. `images` pairs each image with where it is
+    written, asked only of the image that decides (a position costs a document's second parse)."""
     gie = line()
     if requested:
         chosen = gie.release(requested, requested=True)
         note = "" if chosen.tag == _normal(requested) else f", judged as {chosen.tag}"
         return Choice(chosen, f"{requested_from} {requested}{note}")
-    for image, where in images:
+    for image, locate in images:
         if not is_epp_image(image):
             continue
         build = build_of(image)
@@ -130,8 +131,8 @@ def choose(requested: str | None, requested_from: str, images: Iterable[tuple[st
         if api is None:
             continue
         if build.release.line.project == gie.project:
-            return Choice(api, _gie_reason(image, build, where))
-        return Choice(api, f"the {api.label} API that {build.release.label} serves (EPP {build.reason}, {where})")
+            return Choice(api, _gie_reason(image, build, locate()))
+        return Choice(api, f"the {api.label} API that {build.release.label} serves (EPP {build.reason}, {locate()})")
     latest = gie.newest()
     return Choice(latest, "newest supported release (no --gie-version and no versioned EPP image)", defaulted=True)
 

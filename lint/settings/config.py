@@ -20,7 +20,8 @@ from gie_lint.engine import suppress
 from gie_lint.result import Severity
 from gie_lint.rules import registry
 from gie_lint.source.envsubst import substitute
-from gie_lint.source.yamldoc import Mark, parse_stream
+from gie_lint.source.positions import Mark
+from gie_lint.source.yamldoc import parse_stream
 
 if TYPE_CHECKING:  # pathspec is imported when patterns are matched, jsonschema when a config is invalid
     import pathspec

@@ -17,12 +17,14 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from gie_lint.source import kustomize, templates
 from gie_lint.source.envsubst import Substitution, substitute
 from gie_lint.source.evidence import Evidence
 from gie_lint.source.kustomize import KUSTOMIZATION_NAMES
-from gie_lint.source.yamldoc import Document, Mark, parse_stream
+from gie_lint.source.positions import Mark
+from gie_lint.source.yamldoc import Document, parse_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a 20k-object cluster dump is ~100 MiB
@@ -120,7 +122,7 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None, te
         source.issues.append(SourceIssue(Issue.UNREADABLE, str(exc), Mark(1, 1)))
         return source
     if raw is None:
-        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        raw = _read_bounded(sys.stdin.buffer)
     if len(raw) > MAX_FILE_BYTES:
         source.issues.append(SourceIssue(Issue.UNREADABLE, _too_large(), Mark(1, 1)))
         return source
@@ -247,13 +249,27 @@ def _too_large() -> str:
     return f"larger than {unit} (--max-file-size); not linted"
 
 
+def _read_bounded(handle: BinaryIO) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes. `read(n)` allocates all n bytes up front (the 256 MiB default limit for
+    every small file); growing by chunks keeps the peak at the file's size."""
+    parts: list[bytes] = []
+    left = MAX_FILE_BYTES + 1
+    while left > 0:
+        part = handle.read(min(left, 1 << 20))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
 def _read_bytes(name: str) -> bytes:
     _check_readable(name)
     # O_NONBLOCK: should a FIFO replace the file after the check, opening it does not wait for a writer.
     try:
         descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(descriptor, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            return _read_bounded(handle)
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.EISDIR):
             raise SourceError(f"{name}: {exc.strerror or exc}") from None

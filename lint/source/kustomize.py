@@ -15,7 +15,8 @@ import shutil
 import subprocess
 
 from gie_lint.shape import as_list
-from gie_lint.source.yamldoc import Mark, parse_stream
+from gie_lint.source.positions import Mark
+from gie_lint.source.yamldoc import parse_stream
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 RENDERED = " (kustomize)"  # the suffix of a rendered stream's name

@@ -8,7 +8,8 @@ from typing import Any
 
 from gie_lint.shape import JsonPath, as_list, dig
 from gie_lint.source.files import SourceFile
-from gie_lint.source.yamldoc import Document, Mark
+from gie_lint.source.positions import Mark
+from gie_lint.source.yamldoc import Document
 
 # Kinds that live outside namespaces: `--namespace` must not be applied to them.
 CLUSTER_SCOPED = frozenset({

@@ -16,8 +16,9 @@ import re
 from collections.abc import Sequence
 
 from gie_lint.source.lines import split_documents
+from gie_lint.source.positions import Mark
 from gie_lint.source.spans import SpanIndex
-from gie_lint.source.yamldoc import Document, Mark, parse_stream
+from gie_lint.source.yamldoc import Document, parse_stream
 
 # A line that starts with a template action, and Helm's own names anywhere: in a document that does not parse,
 # these say "chart template" without further evidence (they did, for every file, before structure was read).

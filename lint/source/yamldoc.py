@@ -16,6 +16,7 @@ from gie_lint.shape import JsonPath
 from gie_lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth
 from gie_lint.source.limits import TooBig as _TooBig
 from gie_lint.source.lines import LineTable, split_documents
+from gie_lint.source.positions import Mark, Positions
 
 try:  # libyaml is ~10x faster; marks and node graphs are identical.
     _Loader: type = yaml.CSafeLoader
@@ -25,38 +26,6 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A 1-based line and column."""
-
-    line: int
-    column: int
-
-
-@dataclass
-class Positions:
-    """Where each key and value of one document sits in its file.
-
-    `keys[path]` is the position of the mapping key that leads to `path` (or of the list item itself
-    for list elements); `values[path]` is where the value starts.
-    """
-
-    keys: dict[JsonPath, Mark] = field(default_factory=dict)
-    values: dict[JsonPath, Mark] = field(default_factory=dict)
-
-    def locate(self, path: JsonPath) -> Mark:
-        """The key of `path`, or of its nearest existing ancestor (a missing field points at its parent)."""
-        for end in range(len(path), -1, -1):
-            prefix = path[:end]
-            mark = self.keys.get(prefix) or self.values.get(prefix)
-            if mark is not None:
-                return mark
-        return Mark(1, 1)
-
-    def value_of(self, path: JsonPath) -> Mark:
-        return self.values.get(path) or self.locate(path)
 
 
 # A scalar holding `$` or `{{` (keys under their mapping's path): path, start, end (exclusive), style ("" = plain).
@@ -132,7 +101,26 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
         doc.data = builder.build(nodes[0], (), 0)
     except _TooBig as exc:
         doc.data, doc.error, doc.error_at = None, str(exc), exc.at or Mark(offset + 1, 1)
+        return doc
+    doc.positions.root = builder.mark(nodes[0])
+    doc.positions._load = _Recompose(index, offset, chunk)
     return doc
+
+
+@dataclass(frozen=True)
+class _Recompose:
+    """Every key's and value's position in a document already read once (so it composes and builds). A plain
+    object rather than a closure, so a document can cross to or from a worker process."""
+
+    index: int
+    offset: int
+    chunk: str
+
+    def __call__(self) -> tuple[dict[JsonPath, Mark], dict[JsonPath, Mark]]:
+        scratch = Document(index=self.index, data=None, positions=Positions(), start_line=self.offset + 1)
+        builder = _Builder(self.offset, scratch, self.chunk.splitlines(), LineTable(self.chunk), record=True)
+        builder.build(yaml.compose(self.chunk, Loader=_Loader), (), 0)
+        return scratch.positions.keys, scratch.positions.values
 
 
 def _check_expanded_size(root: yaml.Node) -> None:
@@ -172,8 +160,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 class _Builder:
     """Turns a node graph into plain data, recording positions, duplicates and block indents."""
 
-    def __init__(self, offset: int, doc: Document, lines: list[str], table: LineTable) -> None:
+    def __init__(self, offset: int, doc: Document, lines: list[str], table: LineTable, record: bool = False) -> None:
         self.offset, self.table = offset, table
+        self.record = record  # positions of every node (`_positions`); the first pass records none
         self.lines = lines
         self.doc = doc
         self.count = 0
@@ -192,7 +181,8 @@ class _Builder:
             raise _TooBig(f"document nests deeper than {MAX_DEPTH} levels; not linted")
         if id(node) in self.active:
             raise _TooBig("document contains a recursive alias; not linted")
-        self.doc.positions.values.setdefault(path, self.mark(node))
+        if self.record:
+            self.doc.positions.values.setdefault(path, self.mark(node))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         self.active.add(id(node))
@@ -200,7 +190,8 @@ class _Builder:
             if isinstance(node, yaml.SequenceNode):
                 items = []
                 for i, child in enumerate(node.value):
-                    self.doc.positions.keys.setdefault((*path, i), self.mark(child))
+                    if self.record:
+                        self.doc.positions.keys.setdefault((*path, i), self.mark(child))
                     items.append(self.build(child, (*path, i), depth + 1))
                 return items
             return self.mapping(node, path, depth)
@@ -232,22 +223,24 @@ class _Builder:
 
     def mapping(self, node: yaml.Node, path: JsonPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Mark] = {}
+        first_seen: dict[str, yaml.Node] = {}
         merges: list[yaml.Node] = []
+        record = self.record
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 merges.append(value_node)
                 continue
             key = self.key_text(key_node, path, depth)
-            at = self.mark(key_node)
             if key in first_seen:
-                self.doc.duplicates.append(DuplicateKey((*path, key), key, at, first_seen[key]))
+                self.doc.duplicates.append(DuplicateKey((*path, key), key, self.mark(key_node),
+                                                        self.mark(first_seen[key])))
             else:
-                first_seen[key] = at
-            self.doc.positions.keys[(*path, key)] = at
-            self.doc.positions.values.pop((*path, key), None)
+                first_seen[key] = key_node
+            if record:
+                self.doc.positions.keys[(*path, key)] = self.mark(key_node)
+                self.doc.positions.values.pop((*path, key), None)
             result[key] = self.build(value_node, (*path, key), depth + 1)
-        explicit = {k: v for k, v in self.doc.positions.keys.items() if k[:-1] == path} if merges else {}
+        explicit = {k: v for k, v in self.doc.positions.keys.items() if k[:-1] == path} if merges and record else {}
         for merge in merges:  # YAML merge keys: explicit keys win over merged ones, values and positions.
             sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
             for source in sources:
@@ -255,7 +248,8 @@ class _Builder:
                 if isinstance(merged, dict):
                     for key, value in merged.items():
                         result.setdefault(key, value)
-        self.doc.positions.keys.update(explicit)
+        if record:
+            self.doc.positions.keys.update(explicit)
         return result
 
     def literal_indent(self, node: yaml.ScalarNode) -> int:

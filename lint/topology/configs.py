@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from gie_lint.shape import JsonPath
+from gie_lint.source.positions import Mark, Positions
 from gie_lint.source.resources import Resource
-from gie_lint.source.yamldoc import Mark, Positions, parse_stream
+from gie_lint.source.yamldoc import parse_stream
 from gie_lint.topology.workloads import WORKLOAD_KINDS, pod_templates
 
 EPC_KIND = "EndpointPickerConfig"

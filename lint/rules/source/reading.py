@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from gie_lint.result import Severity
 from gie_lint.rules.api import FileHit, source_rule
 from gie_lint.source.files import Issue, SourceFile
+from gie_lint.source.positions import Mark
 from gie_lint.source.resources import is_object
-from gie_lint.source.yamldoc import Mark
 
 
 def _at(source: SourceFile, message: str, mark: Mark) -> FileHit:
