@@ -7,7 +7,8 @@ RSS, as `resource.getrusage(RUSAGE_CHILDREN)` reports them, but per child); the 
 shown. The children run with bytecode cached in a temporary PYTHONPYCACHEPREFIX (as an installed package has
 it; a warm-up run fills it) and in a folder without a config file. Rows:
 
-* `gie-lint`: the full check (`python -m gie_lint check --gie-version v1.5.0 PATH`: schemas, CEL, every rule);
+* `gie-lint`: the full check (`python -m gie_lint check --gie-version v1.5.0 --jobs 1 PATH`: schemas, CEL, every
+  rule), and for inputs of 4 MiB or more (where `--jobs` defaults to the CPU count) with `--jobs <CPUs>` too;
 * `floor`: the bare libyaml compose, `yaml.compose_all(bytes, Loader=yaml.CSafeLoader)` over the same files;
 * `kubernetes-validate`: `kubernetes-validate --strict --quiet FILES` (a dependency; it knows core kinds only,
   so it judges fewer objects); run up to `--tools-max` objects, it is ~100x slower than the floor;
@@ -113,8 +114,14 @@ class Bench:
         size = sum(os.path.getsize(f) for f in files) / 1e6
         self.header(f"{title}: {objects} objects, {len(files)} file(s), {size:.1f} MB")
         floor = self.row("floor (CSafeLoader)", [sys.executable, "-c", FLOOR, *files])
-        full = self.row("gie-lint check", self.lint("check", "--gie-version", "v1.5.0", "--quiet",
-                                                    *map(str, paths)), floor)
+        check = ["check", "--gie-version", "v1.5.0", "--quiet"]
+        full = self.row("gie-lint check -j 1", self.lint(*check, "--jobs", "1", *map(str, paths)), floor)
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        if cpus > 1 and size >= 4.2:  # gie-lint's default from 4 MiB: every CPU
+            wide = self.row(f"gie-lint check -j {cpus}", self.lint(*check, "--jobs", str(cpus), *map(str, paths)),
+                            floor)
+            print(f"  {'':<22} -j {cpus}: {full.wall / wide.wall:.2f}x faster (wall) than -j 1, "
+                  f"{wide.cpu / full.cpu:.2f}x the CPU")
         if objects > self.tools_max:
             print(f"  {'kubernetes-validate':<22} skipped: over --tools-max {self.tools_max} objects")
         elif self.kubernetes_validate:

@@ -9,7 +9,7 @@ LINT = Path(__file__).resolve().parent.parent / "lint"
 # Pipeline order: a stage may import only stages of a lower rank (and itself). Stages of equal rank are
 # independent of each other (schemas and release facts both sit on the sources).
 RANK = {
-    "lint": 0, "result": 0, "shape": 0,
+    "lint": 0, "result": 0, "shape": 0, "spelling": 0,
     "source": 1,
     "schema": 2, "releases": 2,
     "topology": 3,

@@ -127,3 +127,57 @@ def test_config_suppress_entries_are_validated(isolated: Path, capsys, entry: st
     (isolated / ".gie-lint.yaml").write_text(f"suppress:\n  - {entry}\n")
     code, _, err = run(capsys, "check", "pool.yaml")
     assert code == 2 and ".gie-lint.yaml:2:" in err, err
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("scenarios:\n  a:\n    paths: [x]\n    bogus: 1\n",
+     ".gie-lint.yml:4:5: invalid config at scenarios.a.bogus: unknown key `bogus`: remove it; unknown key `paths`: "
+     "remove it or rename it to `files` (allowed here: allowed_differences, description, files,"),
+    ("scenarios:\n  a:\n    filez: [x]\n",
+     ".gie-lint.yml:3:5: invalid config at scenarios.a.filez: unknown key `filez`: remove it or rename it to `files`"),
+    ("gie_version: v1,5\n",
+     ".gie-lint.yml:1:1: invalid config at gie_version: `v1,5` is not a version like v1.5.0 or 1.5 "
+     "(did you mean v1.5.0?)"),
+    ("variables:\n  1x: a\n", ".gie-lint.yml:2:3: invalid config at variables.1x: `1x` is not a variable name"),
+    ("suppress:\n- rule: GIE040\n",
+     ".gie-lint.yml:2:3: invalid config at suppress[0]: missing required key `reason`: add it under `suppress[0]`"),
+    ("severity:\n  GIE040: fatal\n",
+     ".gie-lint.yml:2:3: invalid config at severity.GIE040: `fatal` is not one of error, warning, info"),
+    ("per_file: yes please\n", "invalid config at per_file: `yes please` is not of type boolean: write true/false"),
+])
+def test_config_errors_are_worded_for_humans(isolated: Path, capsys, text: str,  # type: ignore[no-untyped-def]
+                                             expected: str) -> None:
+    (isolated / ".gie-lint.yml").write_text(text)  # the .yml spelling is found as well
+    code, out, err = run(capsys, "check")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1, err
+    assert expected in err and "Additional properties" not in err and "does not match" not in err, err
+
+
+def test_every_config_pattern_has_a_human_form() -> None:
+    from gie_lint.settings import problems
+
+    def patterns(node: object) -> set[str]:
+        if isinstance(node, dict):
+            found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+            return found.union(*(patterns(value) for value in node.values()))
+        return set().union(*(patterns(value) for value in node)) if isinstance(node, list) else set()
+
+    assert patterns(json.loads(config.SCHEMA_FILE.read_text())) == set(problems.FORMS)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('[project]\nname = "x"\n\n[tool.gie-lint\ngie_version = "v1.5.0"\n',
+     "pyproject.toml:4:15: invalid TOML: Expected ']' at the end of a table declaration"),
+    ('[tool.gie-lint]\ngie_version = "v1.5.0\n', "pyproject.toml:2:22: invalid TOML: Illegal character"),
+])
+def test_a_broken_pyproject_table_is_an_error_not_ignored(isolated: Path, capsys,  # type: ignore[no-untyped-def]
+                                                          text: str, expected: str) -> None:
+    (isolated / "pyproject.toml").write_text(text)
+    assert config.find(isolated) == isolated / "pyproject.toml"
+    code, out, err = run(capsys, "check")
+    assert code == 2 and out == "" and err.startswith(f"gie-lint: {expected}") and err.count("\n") == 1, err
+
+
+def test_broken_toml_elsewhere_is_not_our_business(isolated: Path) -> None:
+    (isolated / "pyproject.toml").write_text('[tool.black\nline-length = 1\n')  # no gie-lint table meant
+    assert config.find(isolated) is None or config.find(isolated) != isolated / "pyproject.toml"

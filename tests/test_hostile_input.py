@@ -230,11 +230,11 @@ def test_only_newlines_count_as_line_breaks(breaker: str, tmp_path: Path, capsys
 def test_max_file_size_skips_larger_files_with_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from gie_lint.cli.parser import file_size
-    from gie_lint.source import files
+    from gie_lint.source import opening
 
-    assert files.MAX_FILE_BYTES == 256 << 20  # the default
+    assert opening.MAX_FILE_BYTES == 256 << 20  # the default
     assert [file_size(v) for v in ("100", "512K", "100m", "1G")] == [100, 512 << 10, 100 << 20, 1 << 30]
-    monkeypatch.setattr(files, "MAX_FILE_BYTES", files.MAX_FILE_BYTES)  # restored after the in-process run
+    monkeypatch.setattr(opening, "MAX_FILE_BYTES", opening.MAX_FILE_BYTES)  # restored after the in-process run
     (tmp_path / "big.yaml").write_text(GOOD + "# " + "x" * 2048 + "\n")
     (tmp_path / "good.yaml").write_text(GOOD)
     opened: list[str] = []

@@ -135,3 +135,15 @@ def test_catalog_ids_names_and_severities_match() -> None:
 def test_the_readme_states_the_registered_rule_count() -> None:
     counts = re.findall(r"lists all (\d+) rules", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert counts == [str(len(all_rules()))]
+
+
+def test_rule_pages_in_the_terminal_never_split_a_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--ha-enable-leader-election` wrapped at a hyphen can be neither copied nor grepped."""
+    from gie_lint.cli.main import main
+
+    split = []
+    for rule in all_rules():
+        assert main(["rule", rule.id]) == 0
+        prose = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("    ")]
+        split += [f"{rule.id}: {line}" for line in prose if re.search(r"[\w`]-$", line)]
+    assert split == []

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from gie_lint.source import files as source
+from gie_lint.source import opening
 from gie_lint.source.files import SourceError, discover, read
 from gie_lint.source.positions import Mark
 from gie_lint.source.resources import extract
@@ -159,7 +160,7 @@ def test_lone_cr_line_endings() -> None:
 
 
 def test_oversized_input_is_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(source, "MAX_FILE_BYTES", 16)
+    monkeypatch.setattr(opening, "MAX_FILE_BYTES", 16)
     sf = read("-", {}, stdin=b"apiVersion: v1\nkind: ConfigMap\n")
     assert _rules(sf) == ["unreadable"]
     assert sf.documents == []

@@ -6,13 +6,13 @@ Exit codes: 0 no finding reaches --fail-on; 1 one does; 2 usage, config or I/O e
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from gie_lint import spelling
 from gie_lint.cli import outputs, parser
 
 # Start-up time: `--version`, `--help` and usage errors need only argparse and the reporter names (cli/parser.py).
@@ -59,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(exc.args[0]) from None
             sys.stdout.write(ruledocs.page(rule, args.format))
             return EXIT_OK
+        if args.command == "completion":
+            from gie_lint.cli import completion
+
+            sys.stdout.write(completion.script(args.shell, _parser(), completion.known_words()))
+            return 0
         if args.command == "versions":
             from gie_lint.cli import versions as known_versions
 
@@ -74,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gie_lint.explain import render as explain  # the explain view is not needed by `check`
 
             cfg, cli_vars = _settings(args)
-            sys.stdout.write(explain.render(engine.run(_specs(args, cfg, cli_vars)), args.format))
+            sys.stdout.write(explain.render(engine.run(_specs(args, cfg, cli_vars), jobs=args.jobs), args.format))
             return EXIT_OK
         return _check(args)
     except KeyboardInterrupt:
@@ -114,9 +119,9 @@ def _settings(args: argparse.Namespace) -> tuple[config.Config, dict[str, str]]:
     from gie_lint.settings import config
 
     if args.max_file_size is not None:
-        from gie_lint.source import files
+        from gie_lint.source import opening
 
-        files.MAX_FILE_BYTES = args.max_file_size  # one process-wide bound, set once before any file is read
+        opening.MAX_FILE_BYTES = args.max_file_size  # one process-wide bound, set once before any file is read
     cli_vars = _variables(args.var)
     config_path = args.config or config.find(Path.cwd())
     if args.config is not None and not args.config.is_file():
@@ -193,7 +198,7 @@ def _specs(args: argparse.Namespace, cfg: config.Config, cli_vars: dict[str, str
     names = args.scenario or list(cfg.scenarios)
     unknown = [n for n in names if n not in cfg.scenarios]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], list(cfg.scenarios), 1)
+        close = spelling.closest(unknown[0], list(cfg.scenarios))
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise UsageError(f"unknown scenario {unknown[0]!r} ({hint}defined: {', '.join(cfg.scenarios)})")
     specs = []
@@ -258,7 +263,8 @@ def _check(args: argparse.Namespace) -> int:
                                   ignore if ignore is not None else cfg.ignore)
     if args.file_local:  # cross-file rules on a part of a deployment would report what the rest provides
         rules = registry.file_local(rules)
-    result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress).result
+    result = engine.run(specs, rules=rules, severities=cfg.severity, suppressions=cfg.suppress,
+                        jobs=args.jobs).result
     empty = result.resources == 0 and not args.allow_empty
     if empty and not result.findings and not result.suppressed:
         raise _nothing_linted(result.files)  # and nothing to report first

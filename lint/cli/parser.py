@@ -22,6 +22,12 @@ def file_size(text: str) -> int:
     return int(number) << {"": 0, "K": 10, "M": 20, "G": 30}[unit]
 
 
+def _jobs(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, 1 or more, got {text!r}")
+    return int(text)
+
+
 EXIT_CODES = """exit codes:
   0  no finding at or above --fail-on (or --exit-zero)
   1  at least one finding at or above --fail-on
@@ -33,6 +39,11 @@ EXAMPLES = """examples:
   gie-lint check --format sarif --output r.sarif --format text
   gie-lint explain --scenario default           why each replica count
   gie-lint rule GIE040                          one rule's documentation"""
+
+_COMPLETION_HELP = """install:
+  bash  gie-lint completion bash > ~/.local/share/bash-completion/completions/gie-lint
+  zsh   gie-lint completion zsh > "${fpath[1]}/_gie-lint"   (or: source <(gie-lint completion zsh))
+  fish  gie-lint completion fish > ~/.config/fish/completions/gie-lint.fish"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,6 +102,9 @@ def parser() -> argparse.ArgumentParser:
                           help="gitignore-style pattern for files found in folders (replaces the config's)")
     settings.add_argument("--max-file-size", type=file_size, metavar="SIZE",
                           help="skip larger files with a GIE906 finding: bytes, or with K, M or G (default: 256M)")
+    settings.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                          help="worker processes that read and parse big inputs (default: the CPU count when the "
+                               "input is 4 MiB or more, else 1); the output is the same for any N")
     settings.add_argument("--per-file", action=argparse.BooleanOptionalAction, default=None,
                           help="lint each file of PATHs as its own scenario, for folders of unrelated files "
                                "(default: the config's per_file, else off)")
@@ -137,4 +151,7 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("--scenario", action="append", default=[], help="explain this config scenario (repeatable)")
     explain.add_argument("--format", choices=["text", "json", "mermaid"], default="text",
                          help="output format (default: text)")
+    completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh or fish)",
+                                     epilog=_COMPLETION_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    completion.add_argument("shell", choices=["bash", "zsh", "fish"], help="the shell to complete in")
     return parser

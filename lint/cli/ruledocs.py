@@ -33,7 +33,8 @@ def lookup(token: str) -> RuleInfo:
 
 
 def _wrap(text: str) -> str:
-    return textwrap.fill(" ".join(text.split()), width=100)
+    # Never at a hyphen or inside a word: `--ha-enable-leader-election` and URLs stay whole, to copy and grep.
+    return textwrap.fill(" ".join(text.split()), width=100, break_on_hyphens=False, break_long_words=False)
 
 
 def _indent(text: str) -> str:

@@ -16,6 +16,7 @@ from gie_lint.rules.api import Rule, RunReport, Scenario
 from gie_lint.rules.registry import all_rules, known
 from gie_lint.schema.store import SchemaOutcome, SchemaStore
 from gie_lint.shape import JsonPath
+from gie_lint.source import workers
 from gie_lint.source.files import STDIN, discover, read_all
 from gie_lint.source.placeholders import unresolved
 from gie_lint.source.resources import Resource, extract
@@ -204,12 +205,13 @@ def _sorted(findings: Iterable[Finding]) -> list[Finding]:
 
 def run(specs: Iterable[ScenarioSpec], rules: Iterable[Rule] | None = None,
         severities: Mapping[str, Severity] | None = None, stdin: bytes | None = None,
-        suppressions: Sequence[Suppression] = (), timing: Timing | None = None) -> Run:
+        suppressions: Sequence[Suppression] = (), timing: Timing | None = None, jobs: int | None = 1) -> Run:
     """Lint every scenario; the same finding reached through two scenarios is reported once.
 
-    `timing`, when given, is called with each stage's and each rule's time (see `Timing`).
+    `timing`, when given, is called with each stage's and each rule's time (see `Timing`). `jobs`: worker
+    processes for reading big inputs (None: the CPU count); the result is the same for any value.
     """
-    with _frozen():
+    with _frozen(), workers.parallel(jobs):
         return _run(list(specs), tuple(rules) if rules is not None else all_rules(), severities or {}, stdin,
                     suppressions, timing)
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gie_lint import spelling
 from gie_lint.releases import catalog
 
 _SEMVER = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$")
@@ -59,11 +60,17 @@ class ReleaseLine:
     def release(self, tag: str, *, requested: bool = False) -> Release:
         """The release a tag is judged at: the newest known release not newer than it. A `requested` version
         (a flag, the config) of a minor newer than the newest known release is an error, not a silent guess."""
-        wanted = parse(tag)
+        try:
+            wanted = parse(tag)
+        except VersionError:
+            if not requested:
+                raise
+            raise VersionError(f"malformed {self.short} version {tag!r} (expected vX.Y.Z"
+                               f"{spelling.version_hint(tag, self.tags)})") from None
         newest = parse(self.tags[-1])
         if requested and wanted[:2] > newest[:2]:
             raise VersionError(f"{self.short} {tag} is newer than the releases gie-lint knows "
-                               f"({', '.join(self.tags)})")
+                               f"({', '.join(self.tags)}{spelling.version_hint(tag, self.tags)})")
         candidates = [t for t in self.tags if parse(t) <= wanted]
         if not candidates:
             raise VersionError(f"{self.short} {tag} is older than the oldest supported release {self.tags[0]} "

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gie_lint import spelling
+
 GATEWAY_API_CHANNELS = ("standard", "experimental")
 GIE, GATEWAY_API, LLM_D_ROUTER = "gie", "gateway-api", "llm-d-router"
 _SEMVER = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
@@ -54,17 +56,28 @@ def _k8s_schema_root() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "kubernetes-json-schema"
 
 
+def _shipped(root: Path) -> list[tuple[tuple[int, int], Path]]:
+    return sorted((m, p) for p in root.glob("v*-local-strict") if (m := minor(p.name.split("-")[0])))
+
+
+def kubernetes_versions(root: Path | None = None) -> list[str]:
+    """The Kubernetes minors with strict schemas shipped, oldest first ("1.33")."""
+    return [f"{major}.{minor_}" for (major, minor_), _ in _shipped(root or _k8s_schema_root())]
+
+
 def resolve_kubernetes_version(requested: str | None, root: Path | None = None) -> tuple[str, Path]:
     """Newest shipped schema folder not newer than ``requested`` ("1.33", "v1.33.0"; None = newest)."""
     root = root or _k8s_schema_root()
-    shipped = sorted((m, p) for p in root.glob("v*-local-strict") if (m := minor(p.name.split("-")[0])))
+    shipped = _shipped(root)
     if not shipped:
         raise SchemaError(f"no strict Kubernetes schemas found under {root}")
     newest = shipped[-1][0]
     if requested is None:
         want = newest
     elif (parsed := minor(requested)) is None:
-        raise SchemaError(f"invalid Kubernetes version {requested!r}: write it like 1.33 or v1.33.0")
+        normal = spelling.normalized_version(requested)
+        hint = f"; did you mean {normal[1:].rsplit('.', 1)[0]}?" if normal else ""
+        raise SchemaError(f"invalid Kubernetes version {requested!r} (write it like 1.33 or v1.33.0{hint})")
     elif parsed > newest:
         raise SchemaError(f"Kubernetes {requested} is newer than the schemas shipped with kubernetes-validate "
                           f"(newest {newest[0]}.{newest[1]}): pick {newest[0]}.{newest[1]} or older")
@@ -107,7 +120,8 @@ class Index:
     def gie_tag(self, version: str) -> str:
         tag = _same_minor(self.gie_tags, version)
         if tag is None:
-            raise SchemaError(f"unknown GIE version {version!r}: known releases are {', '.join(self.gie_tags)}")
+            raise SchemaError(f"unknown GIE version {version!r} (known releases are {', '.join(self.gie_tags)}"
+                              f"{spelling.version_hint(version, self.gie_tags)})")
         return tag
 
     def gateway_api_tag(self, version: str | None) -> str:
@@ -116,8 +130,9 @@ class Index:
             raise SchemaError("no Gateway API schemas in schemas/index.json: run `make schemas`")
         tag = self.gateway_api_tags[-1] if version is None else _same_minor(self.gateway_api_tags, version)
         if tag is None:
-            raise SchemaError(f"unknown Gateway API version {version!r}: known versions are "
-                              f"{', '.join(self.gateway_api_tags)} (or their minors, like 1.4)")
+            raise SchemaError(f"unknown Gateway API version {version!r} (known versions are "
+                              f"{', '.join(self.gateway_api_tags)} or their minors, like 1.4"
+                              f"{spelling.version_hint(version or '', self.gateway_api_tags)})")
         return tag
 
     @staticmethod

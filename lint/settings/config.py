@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from gie_lint.engine import suppress
 from gie_lint.result import Severity
 from gie_lint.rules import registry
+from gie_lint.settings import problems
+from gie_lint.shape import dotted
 from gie_lint.source.envsubst import substitute
 from gie_lint.source.positions import Mark
 from gie_lint.source.yamldoc import parse_stream
@@ -89,7 +91,8 @@ def _has_tool_table(path: Path) -> bool:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return re.search(r"^\s*\[\[?\s*tool\.(?:\"gie-lint\"|gie-lint)\s*[\].]", text, re.M) is not None
+    # `[tool.gie-lint` left unclosed counts too: the table is meant, and tomllib then says what is broken.
+    return re.search(r"^\s*\[\[?\s*tool\.(?:\"gie-lint\"|gie-lint)\s*(?:[\].]|$)", text, re.M) is not None
 
 
 def load(path: Path | None, cli_variables: Mapping[str, str]) -> Config:
@@ -124,8 +127,10 @@ def _from_pyproject(path: Path, text: str) -> tuple[Any, Any]:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"{display(path)}:{line.group(1) if line else 1}: {exc}") from None
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", str(exc))
+        where = f"{at.group(1)}:{at.group(2)}" if at else f"{max(1, text.count(chr(10)))}"
+        raise ConfigError(f"{display(path)}:{where}: invalid TOML: {reason}") from None
     data = document.get("tool", {}).get("gie-lint", {})
     lines = text.split("\n")
 
@@ -152,29 +157,19 @@ def _from_pyproject(path: Path, text: str) -> tuple[Any, Any]:
 
 def _validate(path: Path, data: dict[str, Any], locate: Any) -> None:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    import jsonschema_rs  # loaded for the manifests' schemas anyway; starts far faster than jsonschema
+    import jsonschema_rs  # loaded for the manifests' schemas anyway
 
     try:
-        if jsonschema_rs.validator_for(schema).is_valid(data):
-            return
+        errors = list(jsonschema_rs.validator_for(schema).iter_errors(data))
     except (ValueError, TypeError):  # a value JSON has no type for (a TOML date, a YAML non-string key)
-        pass
-    # jsonschema judges and words the error (the messages users see); jsonschema-rs only spares valid configs
-    # the import of jsonschema.
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    if not errors:
+        raise ConfigError(f"{display(path)}:1:1: invalid config: only strings, numbers, true/false, lists and "
+                          f"mappings with string keys are allowed") from None
+    problem = problems.first_problem(schema, errors)
+    if problem is None:
         return
-    error = errors[0]
-    where_path = tuple(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        where_path = (*where_path, extra[0]) if extra else where_path  # point at the unknown key
-    mark = locate(where_path)
-    where = ".".join(str(p) for p in where_path) or "(top level)"
-    raise ConfigError(f"{display(path)}:{mark.line}:{mark.column}: invalid config at {where}: {error.message}")
+    mark = locate(problem.path)
+    raise ConfigError(f"{display(path)}:{mark.line}:{mark.column}: invalid config at {dotted(problem.path)}: "
+                      f"{problem.message}")
 
 
 def _build(path: Path, data: dict[str, Any], cli_variables: Mapping[str, str], locate: Any) -> Config:

@@ -10,29 +10,22 @@ patch files a kustomization among the inputs lists.
 from __future__ import annotations
 
 import enum
-import errno
 import os
-import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
-from gie_lint.source import kustomize, templates
+from gie_lint.source import kustomize, opening, templates, workers
 from gie_lint.source.envsubst import Substitution, substitute
 from gie_lint.source.evidence import Evidence
 from gie_lint.source.kustomize import KUSTOMIZATION_NAMES
+from gie_lint.source.opening import Refused, SourceError, read_bounded, read_bytes, too_large
 from gie_lint.source.positions import Mark
 from gie_lint.source.yamldoc import Document, parse_stream
 
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = 256 * 1024 * 1024  # a 20k-object cluster dump is ~100 MiB
 STDIN = "-"
-
-
-class SourceError(Exception):
-    """An input that cannot be opened at all (missing path, permission): a usage/I-O error, exit 2."""
 
 
 class Issue(enum.Enum):
@@ -117,14 +110,14 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None, te
     rendered = name != STDIN and os.path.isdir(name) and kustomize.root(name) is not None
     source = SourceFile(name="<stdin>" if name == STDIN else kustomize.rendered_name(name) if rendered else name)
     try:
-        raw = stdin if name == STDIN else _render(name) if rendered else _read_bytes(name)
-    except _Refused as exc:
+        raw = stdin if name == STDIN else _render(name) if rendered else read_bytes(name)
+    except Refused as exc:
         source.issues.append(SourceIssue(Issue.UNREADABLE, str(exc), Mark(1, 1)))
         return source
     if raw is None:
-        raw = _read_bounded(sys.stdin.buffer)
-    if len(raw) > MAX_FILE_BYTES:
-        source.issues.append(SourceIssue(Issue.UNREADABLE, _too_large(), Mark(1, 1)))
+        raw = read_bounded(sys.stdin.buffer)
+    if len(raw) > opening.MAX_FILE_BYTES:
+        source.issues.append(SourceIssue(Issue.UNREADABLE, too_large(), Mark(1, 1)))
         return source
     text = _decode(raw, source)
     if text is None:
@@ -186,9 +179,26 @@ def read_all(names: Iterable[str], variables: Mapping[str, str], stdin: bytes | 
         patched.update(inputs[os.path.abspath(os.path.join(folder, path))] for path, _ in listed)
         if listed:
             source.issues = [_kustomization_issue(name, [path for path, _ in listed], listed[0][1])]
+    plain = [name for name in dict.fromkeys(names) if name not in kustomizations and name not in patched]
+    jobs = [(name, variables, templates is not None and templates(name)) for name in plain if name != STDIN]
+    pool = workers.pool_for(sum(_size(name) for name, _, _ in jobs)) if len(jobs) > 1 else None
+    parsed = dict(zip([n for n, _, _ in jobs], workers.ordered_map(pool, _read_job, jobs), strict=True)) if pool else {}
     return tuple(kustomizations[name] if name in kustomizations else SourceFile(name=name) if name in patched
+                 else parsed[name] if name in parsed
                  else read(name, variables, stdin, template=templates is not None and templates(name))
                  for name in names)
+
+
+def _read_job(job: tuple[str, Mapping[str, str], bool]) -> SourceFile:  # in a worker process
+    name, variables, template = job
+    return read(name, variables, template=template)
+
+
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size
+    except OSError:  # read() reports it
+        return 0
 
 
 def _kustomization_issue(name: str, patches: list[str], at: Mark) -> SourceIssue:
@@ -205,75 +215,6 @@ def _render(directory: str) -> bytes:
         return kustomize.render(directory)
     except kustomize.KustomizeError as exc:
         raise SourceError(str(exc)) from None
-
-
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"))
-
-
-class _Refused(Exception):
-    """A path that is not read: no regular file, or the system refuses it (one GIE906 finding; the run goes on)."""
-
-
-def _check_readable(name: str) -> None:
-    """Raise `_Refused` for what must not or cannot be read, without opening it; a missing path, or a readable
-    directory that is not a kustomization, is a usage error (SourceError)."""
-    try:
-        info = os.stat(name)
-    except OSError as exc:
-        if os.path.islink(name):
-            raise _Refused("symbolic link loop; not linted" if exc.errno == errno.ELOOP
-                           else "dangling symbolic link (its target does not exist); not linted") from None
-        if exc.errno == errno.ENOENT:
-            raise SourceError(f"{name}: {exc.strerror or exc}") from None
-        raise _Refused(f"not readable ({exc.strerror or exc}); not linted") from None
-    mode = info.st_mode
-    if stat.S_ISDIR(mode):
-        try:
-            with os.scandir(name):
-                pass
-        except OSError as exc:
-            raise _Refused(f"folder not readable ({exc.strerror or exc}): the files in it are not linted") from None
-        raise SourceError(f"{name}: is a directory")
-    if not stat.S_ISREG(mode):
-        kind = next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
-        raise _Refused(f"{kind}, not a file: not read")
-    if info.st_size > MAX_FILE_BYTES:
-        raise _Refused(_too_large())
-
-
-def _too_large() -> str:
-    size = MAX_FILE_BYTES
-    unit = next((f"{size >> shift} {name}" for shift, name in ((30, "GiB"), (20, "MiB"), (10, "KiB"))
-                 if size % (1 << shift) == 0), f"{size} bytes")
-    return f"larger than {unit} (--max-file-size); not linted"
-
-
-def _read_bounded(handle: BinaryIO) -> bytes:
-    """At most MAX_FILE_BYTES + 1 bytes. `read(n)` allocates all n bytes up front (the 256 MiB default limit for
-    every small file); growing by chunks keeps the peak at the file's size."""
-    parts: list[bytes] = []
-    left = MAX_FILE_BYTES + 1
-    while left > 0:
-        part = handle.read(min(left, 1 << 20))
-        if not part:
-            break
-        parts.append(part)
-        left -= len(part)
-    return b"".join(parts)
-
-
-def _read_bytes(name: str) -> bytes:
-    _check_readable(name)
-    # O_NONBLOCK: should a FIFO replace the file after the check, opening it does not wait for a writer.
-    try:
-        descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            return _read_bounded(handle)
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.EISDIR):
-            raise SourceError(f"{name}: {exc.strerror or exc}") from None
-        raise _Refused(f"not readable ({exc.strerror or exc}); not linted") from None
 
 
 def _decode(raw: bytes, source: SourceFile) -> str | None:

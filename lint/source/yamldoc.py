@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from gie_lint.shape import JsonPath
+from gie_lint.source import workers
 from gie_lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth
 from gie_lint.source.limits import TooBig as _TooBig
 from gie_lint.source.lines import LineTable, split_documents
@@ -57,13 +58,19 @@ class Document:
 
 
 def parse_stream(text: str) -> list[Document]:
-    """Parse every document of `text`; a broken document becomes a Document with `error` set."""
-    documents: list[Document] = []
-    for offset, chunk in split_documents(text):
-        if not chunk.strip() or all(_is_blank_or_comment(ln) for ln in chunk.splitlines()):
-            continue
-        documents.append(_parse_document(len(documents), offset, chunk))
-    return documents
+    """Parse every document of `text`; a broken document becomes a Document with `error` set. A big stream's
+    documents are parsed in the worker processes when `--jobs` opened them (the same Documents, in order)."""
+    chunks = [(offset, chunk) for offset, chunk in split_documents(text)
+              if chunk.strip() and not all(_is_blank_or_comment(ln) for ln in chunk.splitlines())]
+    pool = workers.pool_for(len(text)) if len(chunks) > 1 else None
+    if pool is not None:
+        numbered = [((index, offset), chunk) for index, (offset, chunk) in enumerate(chunks)]
+        return [doc for batch in workers.ordered_map(pool, _parse_batch, workers.batches(numbered)) for doc in batch]
+    return [_parse_document(index, offset, chunk) for index, (offset, chunk) in enumerate(chunks)]
+
+
+def _parse_batch(batch: list[tuple[tuple[int, int], str]]) -> list[Document]:
+    return [_parse_document(index, offset, chunk) for (index, offset), chunk in batch]
 
 
 def _is_blank_or_comment(line: str) -> bool:
