@@ -39,6 +39,7 @@ schemas: $(STAMP)
 ## bench: speed ratios (printed, never asserted): schema engines, how the stages and rules scale 2k → 20k objects,
 ## and the whole check next to the libyaml floor and kubernetes-validate (wall, CPU, peak RSS; README "Performance")
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(BIN)/python bench/bench_schemas.py
 	$(BIN)/python bench/bench_rules.py
 	$(BIN)/python bench/bench_floor.py

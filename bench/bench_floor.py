@@ -12,7 +12,9 @@ it; a warm-up run fills it) and in a folder without a config file. Rows:
 * `floor`: the bare libyaml compose, `yaml.compose_all(bytes, Loader=yaml.CSafeLoader)` over the same files;
 * `kubernetes-validate`: `kubernetes-validate --strict --quiet FILES` (a dependency; it knows core kinds only,
   so it judges fewer objects); run up to `--tools-max` objects, it is ~100x slower than the floor;
-* `check-jsonschema`: not a dependency; the row says it is skipped (it checks every document against one schema).
+* `check-jsonschema` (the pinned `bench` extra; not a runtime dependency): it takes one document per file and one
+  schema, so it gets its own input: every Deployment of the stacks, one per file, against the strict Deployment
+  schema, next to gie-lint's full check and the floor on the same files.
 
 Inputs (bench/generate.py, 10 stacks per namespace, 0 findings by construction): each size as one
 multi-document stream and as one file per stack; dumps of `--dump-mb` megabytes as one stream, to show
@@ -128,11 +130,29 @@ class Bench:
             self.row("kubernetes-validate", [self.kubernetes_validate, "--strict", "--quiet", *files], floor, 1)
         else:
             print(f"  {'kubernetes-validate':<22} skipped: not installed")
-        if self.check_jsonschema is None:
-            print(f"  {'check-jsonschema':<22} skipped: not installed (not a dependency of gie-lint)")
-        else:
-            print(f"  {'check-jsonschema':<22} skipped: it checks every document against one schema file")
         return floor, full
+
+    def single_documents(self, folder: Path, count: int) -> None:
+        """check-jsonschema takes one document per file and one schema: every Deployment of the stacks, each
+        its own file, against the strict Deployment schema gie-lint uses too (kubernetes-validate's)."""
+        files = yaml_files([folder])
+        size = sum(os.path.getsize(f) for f in files) / 1e6
+        self.header(f"one Deployment per file (check-jsonschema's input): {count} objects, {size:.1f} MB")
+        floor = self.row("floor (CSafeLoader)", [sys.executable, "-c", FLOOR, *files])
+        self.row("gie-lint check -j 1", self.lint("check", "--gie-version", "v1.5.0", "--quiet", "--jobs", "1",
+                                                  str(folder)), floor)
+        if self.check_jsonschema is None:
+            print(f"  {'check-jsonschema':<22} skipped: not installed (`make bench` installs the bench extra)")
+            return
+        import importlib.util
+
+        spec = importlib.util.find_spec("kubernetes_validate")
+        assert spec is not None and spec.submodule_search_locations
+        schemas = Path(list(spec.submodule_search_locations)[0]) / "kubernetes-json-schema"
+        newest = sorted(schemas.glob("v*-local-strict"), key=lambda p: [int(x) for x in p.name[1:].split("-")[0]
+                                                                        .split(".")])[-1]
+        self.row("check-jsonschema", [self.check_jsonschema, "--schemafile", str(newest / "deployment-apps-v1.json"),
+                                      *files], floor, 1)
 
 
 def _stream(folder: Path, name: str, stacks: int) -> Path:
@@ -180,8 +200,11 @@ def main() -> int:
             generate.write_split(stacks, PER_GATEWAY, split)
             results["stream", objects] = bench.compare("one stream", [stream], count)
             results["files", objects] = bench.compare("many files", [split], count)
+            single = folder / f"single-{objects}"
+            bench.single_documents(single, len(generate.write_single(stacks, PER_GATEWAY, single)))
             stream.unlink()
             shutil.rmtree(split)
+            shutil.rmtree(single)
 
         dumped: list[tuple[float, Sample]] = []
         for megabytes in dumps:

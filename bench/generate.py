@@ -407,6 +407,20 @@ def documents(stacks: int, per_gateway: int) -> Iterator[tuple[str, str]]:
         yield f"{names['ns']}-{names['pool']}", STACK.format_map(names)
 
 
+def write_single(stacks: int, per_gateway: int, folder: Path, kind: str = "Deployment") -> list[Path]:
+    """Only the objects of `kind` (the EPP and the model server per stack), one document per file: the input a
+    one-schema validator such as check-jsonschema takes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, text in documents(stacks, per_gateway):
+        for number, document in enumerate(text.split("---\n")):
+            if f"\nkind: {kind}\n" in f"\n{document}":
+                path = folder / f"{stem}-{number}.yaml"
+                path.write_text(document)
+                written.append(path)
+    return written
+
+
 def group_size(stacks: int, per_gateway: int) -> int:
     """Stacks per namespace and Gateway (`per_gateway` 0: all of them)."""
     return per_gateway if per_gateway > 0 else max(1, stacks)
