@@ -6,6 +6,7 @@ import contextlib
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from gie_lint.source import files as source
@@ -440,3 +441,58 @@ def test_directives_with_comments_and_after_a_document_end() -> None:
     docs = parse_stream("a: 1\n...\n%YAML 1.1\n---\nb: 2\n")
     assert [(d.data, d.error) for d in docs] == [({"a": 1}, None), ({"b": 2}, None)]
     assert docs[1].positions.locate(("b",)) == Mark(5, 1)
+
+
+TRICKY = """\
+a: &x {b: 1, c: [2, {d: 3}]}
+e: *x
+80: port
+true: yes
+null: nothing
+f: 1
+f: 2
+g: |
+  literal ${VAR}
+h:
+- i: 1
+  j: [k, l]
+- - m
+  - n
+"""
+
+
+def _paths(doc: Document) -> list[tuple[object, ...]]:
+    table = {*doc.positions.keys, *doc.positions.values}
+    missing = [(*p, "nope") for p in table] + [(*p, 99) for p in table] + [("nope",), ("h", 0, "j", 5, "x")]
+    return sorted(table | set(missing), key=repr)
+
+
+def _walk_matches_table(text: str) -> int:
+    checked = 0
+    for walked, full in zip(parse_stream(text), parse_stream(text), strict=True):
+        if full.error is not None:
+            continue
+        for path in _paths(full):
+            fresh = parse_stream(text)[walked.index]  # a document not walked yet: each path its own first walk
+            assert fresh.positions.locate(path) == full.positions.locate(path), path
+            checked += 1
+    return checked
+
+
+def test_one_path_walk_gives_the_marks_of_the_whole_table() -> None:
+    assert _walk_matches_table(TRICKY) > 40
+
+
+def test_walks_fall_back_to_the_table_on_merge_keys_and_after_a_few_paths() -> None:
+    merged = parse_stream("base: &b {x: 1}\nchild:\n  <<: *b\n  y: 2\n")[0]
+    assert merged.positions._load is not None and merged.positions._load.find(("child", "x")) is None
+    assert merged.positions.locate(("child", "x")) == Mark(1, 11)  # from the table: where the merged key is written
+    doc = parse_stream(TRICKY)[0]
+    for _ in range(3):
+        doc.positions.locate(("h", 0, "i"))
+    assert doc.positions._load is None  # the third lookup built the table
+
+
+def test_walks_match_the_table_on_the_reference_examples() -> None:
+    examples = sorted((Path(__file__).resolve().parent.parent / "examples").rglob("*.yaml"))
+    assert sum(_walk_matches_table(p.read_text(encoding="utf-8")) for p in examples) > 500

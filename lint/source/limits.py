@@ -4,7 +4,8 @@ libyaml's composer (PyYAML's C extension) recurses once per nesting level on the
 `'- ' * 100000` overflow it and kill the process; the depth is therefore bounded before composing: a cheap
 upper bound from the text, and, only when that bound is high, the exact depth from libyaml's event stream
 (iterative, no recursion). Integers outside the 64-bit range are rejected too: no Kubernetes client accepts
-them, and Python's int↔str conversion limit and the CEL runtime fail on them.
+them, and Python's int↔str conversion limit and the CEL runtime fail on them. An alias bomb (a few anchors
+that expand to millions of nodes) is caught on the composed graph, before any data is built.
 """
 
 from __future__ import annotations
@@ -59,3 +60,37 @@ def check_depth(chunk: str, loader: type) -> None:
                 depth -= 1
     except yaml.YAMLError:
         return  # a syntax error: composing reports it, at the same place, before nesting any deeper
+
+
+def check_expanded_size(root: yaml.Node) -> None:
+    """Reject alias bombs before building: the expanded size of a DAG, computed once per distinct node."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            children = _children(node)
+            total = 1 + sum(sizes[id(child)] for child in children)
+            sizes[key] = total
+            if total > MAX_NODES_PER_DOCUMENT:
+                raise TooBig(f"document expands to more than {MAX_NODES_PER_DOCUMENT} nodes through aliases "
+                             "(alias bomb?); not linted")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise TooBig("document contains a recursive alias; not linted")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []

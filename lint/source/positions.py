@@ -3,8 +3,8 @@ only when a finding first asks (see `yamldoc._Recompose`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from gie_lint.shape import JsonPath
 
@@ -17,6 +17,19 @@ class Mark:
     column: int
 
 
+class Loader(Protocol):
+    """Builds a document's whole position table, or finds the marks of one path (see `yamldoc._Recompose`)."""
+
+    def __call__(self) -> tuple[dict[JsonPath, Mark], dict[JsonPath, Mark]]: ...
+
+    def find(self, path: JsonPath) -> tuple[Mark | None, Mark] | None: ...
+
+
+# Paths of one document looked up one walk at a time before its whole table is built: most documents are asked
+# once (an EPP's image line, one finding); a document with many findings gets the table.
+_WALKS = 2
+
+
 class Positions:
     """Where each key and value of one document sits in its file.
 
@@ -27,15 +40,22 @@ class Positions:
     to its data (a position per YAML node was ~40 MiB per MB of YAML).
     """
 
-    __slots__ = ("_keys", "_values", "_load", "root")
+    __slots__ = ("_keys", "_values", "_load", "_walks", "root")
 
     def __init__(self, keys: dict[JsonPath, Mark] | None = None, values: dict[JsonPath, Mark] | None = None,
-                 load: Callable[[], tuple[dict[JsonPath, Mark], dict[JsonPath, Mark]]] | None = None,
-                 root: Mark | None = None) -> None:
+                 load: Loader | None = None, root: Mark | None = None) -> None:
         self._keys = keys if keys is not None else {}
         self._values = values if values is not None else {}
         self._load = load
+        self._walks = 0
         self.root = root
+
+    def _walked(self, path: JsonPath) -> tuple[Mark | None, Mark] | None:
+        """One path's marks by a walk, while the table is not built and only a few paths were asked."""
+        if self._load is None or self._walks >= _WALKS:
+            return None
+        self._walks += 1
+        return self._load.find(path)
 
     def _loaded(self) -> None:
         if self._load is not None:
@@ -66,6 +86,9 @@ class Positions:
         """The key of `path`, or of its nearest existing ancestor (a missing field points at its parent)."""
         if not path and self.root is not None:
             return self.root
+        walked = self._walked(path)
+        if walked is not None:
+            return walked[0] or walked[1]
         keys, values = self.keys, self.values
         for end in range(len(path), -1, -1):
             prefix = path[:end]
@@ -77,4 +100,4 @@ class Positions:
     def value_of(self, path: JsonPath) -> Mark:
         if not path and self.root is not None:
             return self.root
-        return self.values.get(path) or self.locate(path)
+        return self.values.get(path) or self.locate(path)  # (a walk would not say whether `path` itself exists)

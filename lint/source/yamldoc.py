@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from gie_lint.shape import JsonPath
 from gie_lint.source import workers
-from gie_lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth
+from gie_lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth, check_expanded_size
 from gie_lint.source.limits import TooBig as _TooBig
 from gie_lint.source.lines import LineTable, split_documents
 from gie_lint.source.positions import Mark, Positions
@@ -104,7 +104,7 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
     builder = _Builder(offset, doc, chunk.splitlines(), LineTable(chunk))
     try:
         if "&" in chunk:  # without anchors there are no aliases, so nothing can expand
-            _check_expanded_size(nodes[0])
+            check_expanded_size(nodes[0])
         doc.data = builder.build(nodes[0], (), 0)
     except _TooBig as exc:
         doc.data, doc.error, doc.error_at = None, str(exc), exc.at or Mark(offset + 1, 1)
@@ -124,44 +124,36 @@ class _Recompose:
     chunk: str
 
     def __call__(self) -> tuple[dict[JsonPath, Mark], dict[JsonPath, Mark]]:
-        scratch = Document(index=self.index, data=None, positions=Positions(), start_line=self.offset + 1)
-        builder = _Builder(self.offset, scratch, self.chunk.splitlines(), LineTable(self.chunk), record=True)
+        builder = self._builder(record=True)
         builder.build(yaml.compose(self.chunk, Loader=_Loader), (), 0)
-        return scratch.positions.keys, scratch.positions.values
+        return builder.doc.positions.keys, builder.doc.positions.values
 
+    def find(self, path: JsonPath) -> tuple[Mark | None, Mark] | None:
+        """The marks the full table would hold for `path` or its nearest existing ancestor — (key mark, value
+        mark) — from one walk down the composed nodes along the path: an EPP's image line without a position
+        for every node of its document. None where only the full table is sure (a merge key on the way)."""
+        builder = self._builder(record=False)
+        node = yaml.compose(self.chunk, Loader=_Loader)
+        key_mark: Mark | None = None
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                if any(key.tag == _MERGE_TAG or not isinstance(key, yaml.ScalarNode) for key, _ in node.value):
+                    return None
+                found = [(key, value) for key, value in node.value  # the last of duplicate keys wins, as in data
+                         if builder.key_text(key, (), 0) == step]
+                if not found:
+                    break
+                key_mark, node = builder.mark(found[-1][0]), found[-1][1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+                key_mark = builder.mark(node)
+            else:
+                break
+        return key_mark, builder.mark(node)
 
-def _check_expanded_size(root: yaml.Node) -> None:
-    """Reject alias bombs before building: the expanded size of a DAG, computed once per distinct node."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    on_path: set[int] = set()
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if children_done:
-            on_path.discard(key)
-            children = _children(node)
-            total = 1 + sum(sizes[id(child)] for child in children)
-            sizes[key] = total
-            if total > MAX_NODES_PER_DOCUMENT:
-                raise _TooBig(f"document expands to more than {MAX_NODES_PER_DOCUMENT} nodes through aliases "
-                              "(alias bomb?); not linted")
-            continue
-        if key in sizes:
-            continue
-        if key in on_path:
-            raise _TooBig("document contains a recursive alias; not linted")
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
+    def _builder(self, record: bool) -> _Builder:
+        scratch = Document(index=self.index, data=None, positions=Positions(), start_line=self.offset + 1)
+        return _Builder(self.offset, scratch, self.chunk.splitlines(), LineTable(self.chunk), record=record)
 
 
 class _Builder:
