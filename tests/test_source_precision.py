@@ -369,6 +369,6 @@ def test_render_positions_are_lines_of_the_render() -> None:
     lines = _render_lines()
     source = _render_source()
     assert source.name == f"{APP} (kustomize)"
-    assert source.lines == lines
+    assert list(source.lines) == lines
     assert [(issue.kind.value, issue.at) for issue in source.issues] == [
         ("unresolved", Mark(*_position(lines, "${EPP_IMAGE}")))]

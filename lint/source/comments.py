@@ -9,6 +9,7 @@ parser reported. Commented-out YAML (`# replicas: 1`) and linter directives are 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from gie_lint.shape import JsonPath
 from gie_lint.source.resources import Resource
@@ -40,7 +41,7 @@ def _after_value(line: str, column: int) -> str | None:
     return match.group(1) if match else None
 
 
-def _above(lines: list[str], key_index: int, indent: int) -> list[str]:
+def _above(lines: Sequence[str], key_index: int, indent: int) -> list[str]:
     """The comment lines directly above line `key_index`, at the key's indentation, top first."""
     block: list[str] = []
     index = key_index - 1

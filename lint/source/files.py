@@ -20,6 +20,7 @@ from gie_lint.source import kustomize, opening, templates, workers
 from gie_lint.source.envsubst import Substitution, substitute
 from gie_lint.source.evidence import Evidence
 from gie_lint.source.kustomize import KUSTOMIZATION_NAMES
+from gie_lint.source.lines import Lines
 from gie_lint.source.opening import Refused, SourceError, read_bounded, read_bytes, too_large
 from gie_lint.source.positions import Mark
 from gie_lint.source.yamldoc import Document, parse_stream
@@ -54,7 +55,7 @@ class SourceFile:
     documents: list[Document] = field(default_factory=list)
     issues: list[SourceIssue] = field(default_factory=list)
     substitution: Substitution | None = None
-    lines: list[str] = field(default_factory=list)  # the text as written (for comment-based suppressions)
+    lines: Lines = field(default_factory=Lines)  # the text as written (comment suppressions, authors' comments)
 
     def original_mark(self, mark: Mark) -> Mark:
         """Map a position in the substituted text back to the file as written."""
@@ -122,7 +123,7 @@ def read(name: str, variables: Mapping[str, str], stdin: bytes | None = None, te
     text = _decode(raw, source)
     if text is None:
         return source
-    source.lines = text.split("\n")
+    source.lines = Lines(text)
     if not rendered and os.path.basename(name) in KUSTOMIZATION_NAMES:
         source.issues.append(_kustomization_issue(name, [], Mark(1, 1)))
         return source
@@ -174,7 +175,7 @@ def read_all(names: Iterable[str], variables: Mapping[str, str], stdin: bytes | 
     patched: set[str] = set()
     for name, source in kustomizations.items():
         folder = os.path.dirname(name)
-        listed = [(path, at) for path, at in kustomize.patches("\n".join(source.lines))
+        listed = [(path, at) for path, at in kustomize.patches(source.lines.text)
                   if os.path.abspath(os.path.join(folder, path)) in inputs]
         patched.update(inputs[os.path.abspath(os.path.join(folder, path))] for path, _ in listed)
         if listed:

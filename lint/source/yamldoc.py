@@ -8,6 +8,7 @@ one at a time (split at `---` lines) so one broken snippet does not hide the fin
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from gie_lint.shape import JsonPath
 from gie_lint.source import workers
 from gie_lint.source.limits import INT64, MAX_DEPTH, MAX_NODES_PER_DOCUMENT, check_depth, check_expanded_size
 from gie_lint.source.limits import TooBig as _TooBig
-from gie_lint.source.lines import LineTable, split_documents
+from gie_lint.source.lines import LineTable, document_spans
 from gie_lint.source.positions import Mark, Positions
 
 try:  # libyaml is ~10x faster; marks and node graphs are identical.
@@ -26,6 +27,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_INTERN_CHARS = 64
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
@@ -60,17 +62,22 @@ class Document:
 def parse_stream(text: str) -> list[Document]:
     """Parse every document of `text`; a broken document becomes a Document with `error` set. A big stream's
     documents are parsed in the worker processes when `--jobs` opened them (the same Documents, in order)."""
-    chunks = [(offset, chunk) for offset, chunk in split_documents(text)
-              if chunk.strip() and not all(_is_blank_or_comment(ln) for ln in chunk.splitlines())]
-    pool = workers.pool_for(len(text)) if len(chunks) > 1 else None
+    spans = [(line, begin, end) for line, begin, end in document_spans(text) if _has_content(text[begin:end])]
+    pool = workers.pool_for(len(text)) if len(spans) > 1 else None
     if pool is not None:
-        numbered = [((index, offset), chunk) for index, (offset, chunk) in enumerate(chunks)]
+        numbered = [((index, line), text[begin:end]) for index, (line, begin, end) in enumerate(spans)]
         return [doc for batch in workers.ordered_map(pool, _parse_batch, workers.batches(numbered)) for doc in batch]
-    return [_parse_document(index, offset, chunk) for index, (offset, chunk) in enumerate(chunks)]
+    # Each document keeps a reference into `text` (for its positions), not a copy of its own chunk.
+    return [_parse_document(index, line, text[begin:end], (text, begin))
+            for index, (line, begin, end) in enumerate(spans)]
 
 
 def _parse_batch(batch: list[tuple[tuple[int, int], str]]) -> list[Document]:
     return [_parse_document(index, offset, chunk) for (index, offset), chunk in batch]
+
+
+def _has_content(chunk: str) -> bool:
+    return bool(chunk.strip()) and not all(_is_blank_or_comment(ln) for ln in chunk.splitlines())
 
 
 def _is_blank_or_comment(line: str) -> bool:
@@ -78,7 +85,9 @@ def _is_blank_or_comment(line: str) -> bool:
     return not stripped or stripped.startswith("#") or stripped in ("---", "...")
 
 
-def _parse_document(index: int, offset: int, chunk: str) -> Document:
+def _parse_document(index: int, offset: int, chunk: str, within: tuple[str, int] | None = None) -> Document:
+    """One document; `within` is the stream (and where the chunk starts in it) when the caller keeps the stream
+    anyway, so the positions refer to it instead of keeping a copy of the chunk."""
     positions = Positions()
     doc = Document(index=index, data=None, positions=positions, start_line=offset + 1)
     try:
@@ -110,18 +119,30 @@ def _parse_document(index: int, offset: int, chunk: str) -> Document:
         doc.data, doc.error, doc.error_at = None, str(exc), exc.at or Mark(offset + 1, 1)
         return doc
     doc.positions.root = builder.mark(nodes[0])
-    doc.positions._load = _Recompose(index, offset, chunk)
+    source, begin = within if within is not None else (chunk, 0)
+    doc.positions._load = _Recompose(index, offset, source, begin, begin + len(chunk))
     return doc
 
 
 @dataclass(frozen=True)
 class _Recompose:
     """Every key's and value's position in a document already read once (so it composes and builds). A plain
-    object rather than a closure, so a document can cross to or from a worker process."""
+    object rather than a closure, so a document can cross to or from a worker process; it refers to its chunk
+    of the stream (`source[begin:end]`) and travels as that chunk alone."""
 
     index: int
     offset: int
-    chunk: str
+    source: str = field(repr=False)
+    begin: int
+    end: int
+
+    @property
+    def chunk(self) -> str:
+        return self.source if (self.begin, self.end) == (0, len(self.source)) else self.source[self.begin:self.end]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        chunk = self.chunk
+        return _Recompose, (self.index, self.offset, chunk, 0, len(chunk))
 
     def __call__(self) -> tuple[dict[JsonPath, Mark], dict[JsonPath, Mark]]:
         builder = self._builder(record=True)
@@ -217,8 +238,11 @@ class _Builder:
                 raise _TooBig(f"YAML error: integer `{node.value[:40]}…` is outside the 64-bit range; this document "
                               "is not linted", self.mark(node))
             return value
-        # Timestamps, binary and custom tags stay text: that is what the API server's JSON sees.
-        return node.value
+        # Timestamps, binary and custom tags stay text: that is what the API server's JSON sees. Short texts are
+        # interned: a dump repeats the same names and values (`apps/v1`, `Always`, label values) thousands of
+        # times, and one shared string per spelling is a third of the data's memory.
+        value = node.value
+        return sys.intern(value) if len(value) <= _INTERN_CHARS else value
 
     def mapping(self, node: yaml.Node, path: JsonPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -229,7 +253,7 @@ class _Builder:
             if key_node.tag == _MERGE_TAG:
                 merges.append(value_node)
                 continue
-            key = self.key_text(key_node, path, depth)
+            key = sys.intern(self.key_text(key_node, path, depth))
             if key in first_seen:
                 self.doc.duplicates.append(DuplicateKey((*path, key), key, self.mark(key_node),
                                                         self.mark(first_seen[key])))
