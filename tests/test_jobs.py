@@ -6,6 +6,7 @@ workers too; a spy on the pool proves they did.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,28 @@ def test_large_inputs_use_every_cpu_by_default(monkeypatch: pytest.MonkeyPatch) 
     with workers.parallel(1):
         assert workers.pool_for(1 << 40) is None
     assert workers.pool_for(1 << 40) is None  # outside a run: serial
+
+
+def _dies_in_a_worker(value: int) -> int:
+    if workers._in_worker:
+        os._exit(3)  # as the kernel's OOM killer would end it
+    return value * 2
+
+
+def test_a_dead_worker_costs_speed_not_the_run() -> None:
+    with workers.parallel(2):
+        pool = workers.pool_for(workers.MIN_PARALLEL_BYTES)
+        assert pool is not None
+        assert workers.ordered_map(pool, _dies_in_a_worker, [1, 2, 3]) == [2, 4, 6]  # done here instead
+        assert workers.pool_for(workers.MIN_PARALLEL_BYTES) is None  # and the rest of the run is serial
+
+
+def test_no_process_pool_here_means_a_serial_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # no /dev/shm semaphores in some containers
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    with workers.parallel(2):
+        assert workers.pool_for(workers.MIN_PARALLEL_BYTES) is None

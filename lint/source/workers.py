@@ -75,8 +75,12 @@ def pool_for(total_bytes: int) -> ProcessPoolExecutor | None:
 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        _block.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_initialize,
-                                          initargs=(opening.MAX_FILE_BYTES,))
+        try:
+            _block.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_initialize,
+                                              initargs=(opening.MAX_FILE_BYTES,))
+        except (OSError, NotImplementedError, ImportError):  # no semaphores (/dev/shm) or no processes here
+            _block.jobs = 1
+            return None
     return _block.pool
 
 
@@ -89,8 +93,17 @@ def _initialize(max_file_bytes: int) -> None:
 
 
 def ordered_map(pool: ProcessPoolExecutor, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`function` over `items` in the workers, results in the order of `items`."""
-    return list(pool.map(function, items))
+    """`function` over `items` in the workers, results in the order of `items`. Should a worker die (killed
+    for memory, say), the work is done here instead and the run goes on serially: slower, the same output."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return list(pool.map(function, items))
+    except (BrokenProcessPool, OSError):  # OSError: no process could be started (fork failing for memory)
+        if _block is not None:
+            _block.jobs, _block.pool = 1, None
+        pool.shutdown(wait=False, cancel_futures=True)
+        return [function(item) for item in items]
 
 
 def batches(items: Iterable[tuple[Any, str]]) -> list[list[tuple[Any, str]]]:
