@@ -31,3 +31,7 @@ def test_check_without_config_skips_the_config_validators(tmp_path: Path) -> Non
     loaded = _modules(tmp_path, "check", "pool.yaml")
     assert "gie_lint.rules.api" in loaded
     assert {"jsonschema", "pathspec"} & loaded == set()
+    # Only the reporter the run writes with is imported (text here): no XML, SARIF or Markdown.
+    assert "gie_lint.reporters.text" in loaded
+    assert {"gie_lint.reporters.junit", "gie_lint.reporters.sarif", "xml.etree.ElementTree"} & loaded == set()
+    assert "multiprocessing" not in loaded  # --jobs starts no pool for a small input

@@ -6,8 +6,9 @@ carries it (SARIF, Markdown rule pages).
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,12 +40,27 @@ def rule_url(rule_id: str, options: Options | None = None) -> str:
     return f"{base.rstrip('/')}/{rule_id}/"
 
 
-def _registry() -> dict[str, Callable[[RunResult, Options], str]]:
-    from gie_lint.reporters import github, json_report, junit, markdown, sarif, text
+class _Reporters(Mapping[str, Callable[[RunResult, Options], str]]):
+    """Format name -> render function; a reporter module is imported when its format is first used, so a check
+    that writes text does not load XML, SARIF and Markdown."""
 
-    renders = {"text": text.render, "json": json_report.render, "sarif": sarif.render, "junit": junit.render,
-               "github": github.render, "markdown": markdown.render}
-    return {name: _encodable(render) for name, render in renders.items()}
+    _MODULES = {"github": "github", "json": "json_report", "junit": "junit", "markdown": "markdown",
+                "sarif": "sarif", "text": "text"}
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Callable[[RunResult, Options], str]] = {}
+
+    def __getitem__(self, name: str) -> Callable[[RunResult, Options], str]:
+        if name not in self._loaded:
+            module = importlib.import_module(f"gie_lint.reporters.{self._MODULES[name]}")
+            self._loaded[name] = _encodable(module.render)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._MODULES)
+
+    def __len__(self) -> int:
+        return len(self._MODULES)
 
 
 def _encodable(render: Callable[[RunResult, Options], str]) -> Callable[[RunResult, Options], str]:
@@ -56,4 +72,4 @@ def _encodable(render: Callable[[RunResult, Options], str]) -> Callable[[RunResu
     return safe
 
 
-REPORTERS: dict[str, Callable[[RunResult, Options], str]] = _registry()
+REPORTERS: Mapping[str, Callable[[RunResult, Options], str]] = _Reporters()
