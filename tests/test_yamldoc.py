@@ -496,3 +496,19 @@ def test_walks_fall_back_to_the_table_on_merge_keys_and_after_a_few_paths() -> N
 def test_walks_match_the_table_on_the_reference_examples() -> None:
     examples = sorted((Path(__file__).resolve().parent.parent / "examples").rglob("*.yaml"))
     assert sum(_walk_matches_table(p.read_text(encoding="utf-8")) for p in examples) > 500
+
+
+def test_image_lines_are_kept_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run names each EPP's image line: the reader keeps it, so no document is composed again for it."""
+    import yaml
+
+    text = "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: epp\n" \
+           "        image: epp:v1.5.0\n"
+    doc = parse_stream(text)[0]
+    path = ("spec", "template", "spec", "containers", 0, "image")
+    monkeypatch.setattr(yaml, "compose", lambda *a, **k: pytest.fail("composed again"))
+    assert doc.positions.locate(path) == Mark(7, 9)
+    monkeypatch.undo()
+    assert doc.positions.keys[path] == Mark(7, 9)  # what the whole table says
+    merged = parse_stream("base: &b {image: x}\nc:\n  <<: *b\n")[0]
+    assert merged.positions._known == {}  # with merge keys only the table is sure

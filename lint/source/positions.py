@@ -40,7 +40,7 @@ class Positions:
     to its data (a position per YAML node was ~40 MiB per MB of YAML).
     """
 
-    __slots__ = ("_keys", "_values", "_load", "_walks", "root")
+    __slots__ = ("_keys", "_values", "_load", "_walks", "_known", "root")
 
     def __init__(self, keys: dict[JsonPath, Mark] | None = None, values: dict[JsonPath, Mark] | None = None,
                  load: Loader | None = None, root: Mark | None = None) -> None:
@@ -48,7 +48,12 @@ class Positions:
         self._values = values if values is not None else {}
         self._load = load
         self._walks = 0
+        self._known: dict[JsonPath, Mark] = {}  # keys the reader kept the place of, before any table
         self.root = root
+
+    def remember(self, path: JsonPath, mark: Mark) -> None:
+        """The key mark of `path`, kept while reading (the table would hold the same)."""
+        self._known[path] = mark
 
     def _walked(self, path: JsonPath) -> tuple[Mark | None, Mark] | None:
         """One path's marks by a walk, while the table is not built and only a few paths were asked."""
@@ -86,6 +91,9 @@ class Positions:
         """The key of `path`, or of its nearest existing ancestor (a missing field points at its parent)."""
         if not path and self.root is not None:
             return self.root
+        known = self._known.get(path) if self._load is not None else None
+        if known is not None:
+            return known
         walked = self._walked(path)
         if walked is not None:
             return walked[0] or walked[1]

@@ -28,6 +28,9 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _INTERN_CHARS = 64
+# Keys whose place every run reports: each EPP's `image:` line names the release it is judged at. Kept while
+# reading (a few marks per document) so no EPP document is composed again for it.
+_EAGER_KEYS = frozenset({"image"})
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
@@ -111,6 +114,8 @@ def _parse_document(index: int, offset: int, chunk: str, within: tuple[str, int]
     if not nodes:
         return doc
     builder = _Builder(offset, doc, chunk.splitlines(), LineTable(chunk))
+    if "<<" not in chunk:  # with merge keys only the whole table knows which `image:` a path means
+        builder.eager = _EAGER_KEYS
     try:
         if "&" in chunk:  # without anchors there are no aliases, so nothing can expand
             check_expanded_size(nodes[0])
@@ -187,6 +192,7 @@ class _Builder:
         self.doc = doc
         self.count = 0
         self.active: set[int] = set()
+        self.eager: frozenset[str] = frozenset()  # keys whose position the first pass keeps (see _EAGER_KEYS)
 
     def mark(self, node: yaml.Node, end: bool = False) -> Mark:
         at = node.end_mark if end else node.start_mark
@@ -262,6 +268,8 @@ class _Builder:
             if record:
                 self.doc.positions.keys[(*path, key)] = self.mark(key_node)
                 self.doc.positions.values.pop((*path, key), None)
+            elif key in self.eager:
+                self.doc.positions.remember((*path, key), self.mark(key_node))
             result[key] = self.build(value_node, (*path, key), depth + 1)
         explicit = {k: v for k, v in self.doc.positions.keys.items() if k[:-1] == path} if merges and record else {}
         for merge in merges:  # YAML merge keys: explicit keys win over merged ones, values and positions.
