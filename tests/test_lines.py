@@ -33,8 +33,8 @@ def test_a_source_never_read_has_no_lines() -> None:
     assert Lines("a\nb") == ["a", "b"] and Lines("a") == Lines("a") and Lines("a") != Lines("b")
 
 
-FRAGMENTS = ["---", "--- x", "---x", "...", "... ", "...x", "%YAML 1.2", "%TAG ! x", "a: 1", "# c", "", " ---",
-             "----", "--- |", "\t"]
+FRAGMENTS = ["---", "--- x", "---x", "...", "... ", "...x", "%YAML 1.2", "%TAG ! x", " %x", "\xa0%Y", "a: 1", "# c",
+             "", " ---", "----", "--- |", "\t"]
 
 
 def test_the_one_pass_document_split_agrees_with_the_line_by_line_split() -> None:
@@ -48,3 +48,4 @@ def test_the_one_pass_document_split_agrees_with_the_line_by_line_split() -> Non
         assert document_spans(text) == _spans_by_lines(text), repr(text)
     text = "a: 1\r\n---\r\nb: 2\r\n"
     assert [text[b:e] for _, b, e in document_spans(text)] == ["a: 1\r\n", "---\r\nb: 2\r\n"]
+

@@ -46,7 +46,7 @@ def document_spans(text: str) -> list[tuple[int, int, int]]:
         line += text.count("\n", counted, at)
         counted = at
         if marker.group("start") is not None:
-            if line > start_line and not _only_directives(text[start:at].split("\n")):
+            if line > start_line and not _directives_only(text, start, at):
                 spans.append((start_line, start, at))
                 start_line, start = line, at
         else:
@@ -76,6 +76,18 @@ def _spans_by_lines(text: str) -> list[tuple[int, int, int]]:
     if start < len(lines):
         spans.append((start, offsets[start], offsets[-1]))
     return spans
+
+
+_FIRST_WORD = re.compile(r"^[^\S\n]*([^\s#])", re.M)  # a line's first character that is no space nor `#`
+
+
+def _directives_only(text: str, start: int, end: int) -> bool:
+    """`_only_directives` of the `\n`-separated lines of `text[start:end]`, without splitting them: the first
+    meaningful line decides unless it is a directive."""
+    first = _FIRST_WORD.search(text, start, end)
+    if first is None or first.group(1) != "%":
+        return False
+    return _only_directives(text[start:end].split("\n"))
 
 
 def _only_directives(lines: list[str]) -> bool:
