@@ -22,7 +22,6 @@ from gie_lint.result import Finding, Suppressed
 from gie_lint.rules.api import ANNOTATION, Rule, SuppressionUse
 from gie_lint.shape import JsonPath
 from gie_lint.source.files import SourceFile
-from gie_lint.source.lines import Lines
 from gie_lint.source.resources import Resource
 from gie_lint.topology.workloads import POD_TEMPLATES
 
@@ -34,6 +33,7 @@ def _annotation_paths(kind: str) -> list[JsonPath]:
 # `#` starts a comment only at the start of a line or after whitespace (not inside `a#b` values).
 _COMMENT = re.compile(r"(?:^|\s)#\s*gie-lint:\s*ignore\s*=\s*(?P<rules>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)"
                       r"(?P<reason>.*)$")
+_MARKER = "gie-lint:"  # in every suppression comment: a file without it needs no pass over its lines
 _COMMENT_ONLY = re.compile(r"^\s*#")
 _NEXT_COMMENT = re.compile(r"\s+#\s")  # `… reason  # another comment`: the reason ends there
 
@@ -95,8 +95,6 @@ def _clean_reason(text: str) -> str:
 
 def from_comments(file: str, lines: Sequence[str]) -> list[Suppression]:
     """`# gie-lint: ignore=RULE[,RULE] reason` comments; a comment-only line covers the next code line too."""
-    if isinstance(lines, Lines) and "gie-lint:" not in lines.text:
-        return []  # most files have none: not a pass over every line
     found = []
     for index, text in enumerate(lines):
         match = _COMMENT.search(text)
@@ -157,7 +155,8 @@ def apply(scenarios: Sequence[Pending], configured: Iterable[Suppression], known
     seen: dict[Suppression, list[int]] = {}
     used: set[Suppression] = set()
     for index, scenario in enumerate(scenarios):
-        written = [s for source in scenario.files for s in from_comments(source.name, source.lines)]
+        written = [s for source in scenario.files if _MARKER in source.lines.text  # most files have none
+                   for s in from_comments(source.name, source.lines)]
         written += [s for resource in scenario.resources for s in from_annotations(resource)]
         candidates = [s for s in (*written, *configured) if s.reason]
         for suppression in (*written, *configured):

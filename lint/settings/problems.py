@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gie_lint import spelling
+from gie_lint.schema.jsonnode import node_at
 from gie_lint.schema.messages import violations_from_error
 
 _VERSION = r"^v?\d+\.\d+(\.\d+)?$"
@@ -47,20 +48,7 @@ class _ConfigSchema:
         self.schema = schema
 
     def node_at(self, path: tuple[Any, ...]) -> dict[str, Any] | None:
-        node: Any = self._resolved(self.schema)
-        for part in path:
-            if isinstance(part, int):
-                node = node.get("items") if isinstance(node, dict) else None
-            elif isinstance(node, dict):
-                node = (node.get("properties") or {}).get(part, node.get("additionalProperties"))
-            node = self._resolved(node) if isinstance(node, dict) else None
-            if node is None:
-                return None
-        return node if isinstance(node, dict) else None
-
-    def _resolved(self, node: dict[str, Any]) -> Any:
-        ref = node.get("$ref")
-        return self.schema["$defs"][ref.rsplit("/", 1)[-1]] if isinstance(ref, str) else node
+        return node_at(self.schema, path)
 
 
 def first_problem(schema: dict[str, Any], errors: list[Any]) -> Problem | None:

@@ -180,13 +180,15 @@ def read_all(names: Iterable[str], variables: Mapping[str, str], stdin: bytes | 
         patched.update(inputs[os.path.abspath(os.path.join(folder, path))] for path, _ in listed)
         if listed:
             source.issues = [_kustomization_issue(name, [path for path, _ in listed], listed[0][1])]
+    def template(name: str) -> bool:
+        return templates is not None and templates(name)
+
     plain = [name for name in dict.fromkeys(names) if name not in kustomizations and name not in patched]
-    jobs = [(name, variables, templates is not None and templates(name)) for name in plain if name != STDIN]
+    jobs = [(name, variables, template(name)) for name in plain if name != STDIN]
     pool = workers.pool_for(sum(_size(name) for name, _, _ in jobs)) if len(jobs) > 1 else None
     parsed = dict(zip([n for n, _, _ in jobs], workers.ordered_map(pool, _read_job, jobs), strict=True)) if pool else {}
     return tuple(kustomizations[name] if name in kustomizations else SourceFile(name=name) if name in patched
-                 else parsed[name] if name in parsed
-                 else read(name, variables, stdin, template=templates is not None and templates(name))
+                 else parsed[name] if name in parsed else read(name, variables, stdin, template=template(name))
                  for name in names)
 
 
